@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Hardware.Acpi;
+using HdIov.Engine.Hardware.Pci;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Discovery;
+
+/// <summary>
+/// One immutable snapshot of everything the engine knows about a host. Built by the host observer;
+/// the planner reads nothing else.
+/// </summary>
+public sealed record HostState(
+    KernelRelease Kernel,
+    CpuInfo Cpu,
+    KernelCommandLine CommandLine,
+    ImmutableArray<IommuUnit> IommuUnits,
+    DmarTable? Dmar,
+    ImmutableArray<PciFunction> Functions,
+    ImmutableArray<MdevParent> MdevParents,
+    ImmutableArray<MdevDevice> Mdevs,
+    ImmutableArray<QatDeviceConfig> QatConfigs,
+    ImmutableArray<MdevctlDefinition> MdevctlDefinitions,
+    OwnershipLedger Ledger,
+    ImmutableArray<ReadinessFinding> Findings)
+{
+    public PciFunction? FindFunction(PciAddress address) => Functions.FirstOrDefault(f => f.Address == address);
+
+    public MdevParent? FindParent(string name) => MdevParents.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
+    public string Fingerprint => StateFingerprint.Compute(this);
+}

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HdIov.Engine.Discovery;
+
+/// <summary>
+/// A digest of the mutable parts of a host that plans depend on: drivers, VF counts, mdev parents and their
+/// types, live mdevs, QAT configs, mdevctl definitions and the ledger. Identity fields that never change
+/// (config space, VT-d registers) are left out so reading them twice never makes a plan stale.
+/// </summary>
+public static class StateFingerprint
+{
+    public static string Compute(HostState state)
+    {
+        var text = new StringBuilder();
+        foreach (var function in state.Functions.OrderBy(f => f.Address))
+        {
+            text.Append("pci ").Append(function.Address).Append(' ').Append(function.Driver)
+                .Append(' ').Append(function.DriverOverride).Append(' ').Append(function.Sriov?.NumVfs).Append('\n');
+        }
+
+        foreach (var parent in state.MdevParents.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            text.Append("parent ").Append(parent.Name).Append(' ').Append(string.Join(',', parent.Types.Select(t => t.Id))).Append('\n');
+        }
+
+        foreach (var mdev in state.Mdevs.OrderBy(m => m.Uuid))
+        {
+            text.Append("mdev ").Append(mdev.Uuid).Append(' ').Append(mdev.Parent).Append(' ').Append(mdev.Type).Append('\n');
+        }
+
+        foreach (var config in state.QatConfigs.OrderBy(c => c.Index))
+        {
+            text.Append("qat ").Append(config.Path).Append(' ').Append(config.Text.ReplaceLineEndings(" / ")).Append('\n');
+        }
+
+        foreach (var definition in state.MdevctlDefinitions.OrderBy(d => d.Uuid))
+        {
+            text.Append("def ").Append(definition.Uuid).Append(' ').Append(definition.Parent).Append(' ').Append(definition.Type)
+                .Append(' ').Append(definition.AutoStart).Append('\n');
+        }
+
+        foreach (var entry in state.Ledger.Entries)
+        {
+            text.Append("own ").Append(entry.Kind).Append(' ').Append(entry.Parent).Append(' ').Append(entry.Uuid)
+                .Append(' ').Append(entry.Count).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Interop;
+
+/// <summary>
+/// The single choke point between managed callers and libc: every failing call becomes a
+/// <see cref="HostIoException"/> carrying the errno, the path and the operation.
+/// </summary>
+internal static class NativeIo
+{
+    /// <summary>One open and one write(2), as <c>echo value &gt; attr</c> does, so the kernel's errno reaches the caller intact.</summary>
+    public static unsafe void WriteAttribute(string physicalPath, string hostPath, string value)
+    {
+        using var fd = Libc.Open(physicalPath, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        if (fd.IsInvalid)
+        {
+            throw HostIoException.FromErrno(LastErrno(), hostPath, "open");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(value);
+        fixed (byte* buffer = bytes)
+        {
+            var written = Libc.Write(fd, buffer, (nuint)bytes.Length);
+            if (written < 0)
+            {
+                throw HostIoException.FromErrno(LastErrno(), hostPath, "write");
+            }
+        }
+    }
+
+    public static SafeFdHandle OpenLockFile(string physicalPath, string hostPath)
+    {
+        var fd = Libc.Open(physicalPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
+        if (fd.IsInvalid)
+        {
+            var errno = LastErrno();
+            fd.Dispose();
+            throw HostIoException.FromErrno(errno, hostPath, "open");
+        }
+
+        return fd;
+    }
+
+    /// <summary>Tries to take an exclusive flock without blocking; false when another process holds it.</summary>
+    public static bool TryLockExclusive(SafeFdHandle fd, string hostPath)
+    {
+        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+        {
+            return true;
+        }
+
+        var errno = LastErrno();
+        return errno == Errno.EWOULDBLOCK || errno == Errno.EINTR
+            ? false
+            : throw HostIoException.FromErrno(errno, hostPath, "flock");
+    }
+
+    public static unsafe KernelRelease Uname()
+    {
+        var buffer = stackalloc byte[Libc.UtsNameSize];
+        if (Libc.Uname(buffer) != 0)
+        {
+            throw HostIoException.FromErrno(LastErrno(), "uname", "uname");
+        }
+
+        string Field(int index) =>
+            Marshal.PtrToStringUTF8((nint)(buffer + (index * Libc.UtsFieldLength))) ?? string.Empty;
+
+        return new KernelRelease(Field(0), Field(2), Field(4));
+    }
+
+    private static Errno LastErrno() => (Errno)Marshal.GetLastPInvokeError();
+}

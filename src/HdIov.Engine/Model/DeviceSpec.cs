@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Diagnostics;
+
+namespace HdIov.Engine.Model;
+
+/// <summary>How a physical function is split.</summary>
+public enum SplitMode
+{
+    /// <summary>No split: the engine removes what it owns on the PF and leaves the rest.</summary>
+    None,
+
+    /// <summary>Scalable IOV: virtual devices as mediated devices (mdevs) on the PF.</summary>
+    Siov,
+
+    /// <summary>SR-IOV virtual functions.</summary>
+    Sriov,
+}
+
+/// <summary>What the engine may do with devices it did not create.</summary>
+public enum OwnershipPolicy
+{
+    /// <summary>Leave them alone and count them against capacity (the default).</summary>
+    Keep,
+
+    /// <summary>Take over matching devices (same parent and type) as if the engine had created them.</summary>
+    Adopt,
+
+    /// <summary>Remove devices on the selected PFs that the spec does not declare.</summary>
+    Prune,
+}
+
+/// <summary>
+/// One entry of <c>spec.devices</c>: which PFs, how to split them, and how many virtual devices of each type
+/// to keep on every selected PF. <see cref="Vdevs"/> keys are the backend's type names (<c>asym</c>, <c>ice-vdcm</c>, <c>mtty-1</c>).
+/// </summary>
+public sealed record DeviceSpec(
+    string Name,
+    DeviceSelector Select,
+    SplitMode Mode,
+    ImmutableArray<string> Services,
+    ImmutableSortedDictionary<string, int> Vdevs,
+    VfSpec? Vfs,
+    OwnershipPolicy Ownership,
+    SourceLocation? Location = null);
+
+/// <summary>Exactly one way of choosing PFs. A mdev parent that is not a PCI function (e.g. <c>mtty</c>) is chosen by <see cref="Parent"/>.</summary>
+public sealed record DeviceSelector(
+    string? Driver = null,
+    Hardware.Pci.PciAddress? PciAddress = null,
+    string? Vendor = null,
+    string? Device = null,
+    string? Parent = null)
+{
+    public override string ToString() =>
+        PciAddress is { } address ? $"pciAddress {address}"
+        : Parent is not null ? $"parent {Parent}"
+        : Driver is not null ? $"driver {Driver}"
+        : $"vendor {Vendor} device {Device}";
+}
+
+public sealed record VfSpec(int Count, string? Driver);
