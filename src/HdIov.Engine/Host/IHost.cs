@@ -36,6 +36,9 @@ public interface IHost
     /// <summary>Replaces a regular file atomically (write to a temporary file, then rename), creating parent directories.</summary>
     void WriteFile(string path, string content);
 
+    /// <summary>Appends to a regular file (journals and logs), creating it and its parent directories.</summary>
+    void AppendFile(string path, string content);
+
     void DeleteFile(string path);
 
     /// <summary>Runs a program on the host, e.g. <c>adf_ctl</c>; the simulated host answers the ones its kernel model knows.</summary>

@@ -40,6 +40,8 @@ public sealed class LinuxHost : IHost
 
     public void WriteFile(string path, string content) => _files.WriteFile(path, content);
 
+    public void AppendFile(string path, string content) => _files.AppendFile(path, content);
+
     public void DeleteFile(string path) => _files.DeleteFile(path);
 
     public CpuIdResult CpuId(uint leaf, uint subleaf)

@@ -125,6 +125,17 @@ public sealed class RootedFileSystem
         });
     }
 
+    public void AppendFile(string path, string content)
+    {
+        var physical = Physical(path);
+        Guard(path, "append", () =>
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(physical)!);
+            File.AppendAllText(physical, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            return true;
+        });
+    }
+
     public void DeleteFile(string path)
     {
         var physical = Physical(path);
