@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace HdIov.Engine.Simulation;
 
@@ -9,14 +8,6 @@ public static class SimulatedHostProfiles
     private const string ResourcePrefix = "HdIov.Engine.Simulation.Profiles.";
 
     private static readonly Lazy<IReadOnlyList<SimulatedHostProfile>> Loaded = new(LoadAll);
-
-    internal static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
 
     public static IReadOnlyList<SimulatedHostProfile> All => Loaded.Value;
 
@@ -34,7 +25,7 @@ public static class SimulatedHostProfiles
         ProfileData data;
         try
         {
-            data = JsonSerializer.Deserialize<ProfileData>(json, JsonOptions)
+            data = JsonSerializer.Deserialize(json, SimulationJsonContext.Default.ProfileData)
                 ?? throw new FormatException($"simulated host profile {source} is empty");
         }
         catch (JsonException e)

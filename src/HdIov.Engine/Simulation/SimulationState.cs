@@ -28,13 +28,13 @@ internal sealed class SimulationState
     public Dictionary<string, List<string>> DynamicIds { get; set; } = [];
 
     public static SimulationState Load(string path) =>
-        JsonSerializer.Deserialize<SimulationState>(File.ReadAllText(path), SimulatedHostProfiles.JsonOptions)
+        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationState)
             ?? throw new InvalidDataException($"simulated host state {path} is empty");
 
     public void Save(string path)
     {
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, SimulatedHostProfiles.JsonOptions));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, SimulationJsonContext.Default.SimulationState));
         File.Move(temporary, path, overwrite: true);
     }
 }
