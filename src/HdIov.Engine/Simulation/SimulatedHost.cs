@@ -179,6 +179,21 @@ public sealed class SimulatedHost : IHost
         });
     }
 
+    public void AppendFile(string path, string content)
+    {
+        HostPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(content);
+        Counted(path, "append", _ =>
+        {
+            if (IsKernelTree(path))
+            {
+                throw HostIoException.FromErrno(Errno.EACCES, path, "write");
+            }
+
+            _files.AppendFile(path, content);
+        });
+    }
+
     public void DeleteFile(string path)
     {
         HostPath.Validate(path);
