@@ -102,7 +102,7 @@ public sealed class HostObserverTests : IDisposable
     public void Observe_IceVdcmAvailableInstances_KeepsTheWord()
     {
         const string Nic = "0000:16:00.0";
-        var directory = _tree.AddPciFunction(Nic, new ConfigSpaceBuilder(0x8086, 0x1592, 0x020000).Pasid(0x150, 20, false, false, false).Build(), driver: "ice", iommuGroup: 40);
+        var directory = _tree.AddPciFunction(Nic, new ConfigSpaceBuilder(0x8086, 0x1592, 0x020000).Pasid(0x100, 20, false, false, false).Build(), driver: "ice", iommuGroup: 40);
         _tree.AddMdevParent(Nic, directory).AddMdevType(directory, "ice-vdcm", "ivdcm", name: Nic);
 
         var type = Observe().FindParent(Nic)!.FindType("ice-vdcm")!;
