@@ -28,6 +28,11 @@ public static class LedgerFile
     /// <exception cref="LedgerFormatException">The snapshot is not a ledger of a known version.</exception>
     public static OwnershipLedger Fold(string? snapshot, string? log)
     {
+        if (snapshot is null && string.IsNullOrEmpty(log))
+        {
+            return OwnershipLedger.Empty;
+        }
+
         var entries = snapshot is null ? [] : LedgerSerializer.Read(snapshot).Entries.ToList();
         foreach (var line in (log ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

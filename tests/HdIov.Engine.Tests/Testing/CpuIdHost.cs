@@ -54,6 +54,8 @@ public sealed class CpuIdHost(IHost inner, IReadOnlyDictionary<(uint Leaf, uint 
 
     public void WriteFile(string path, string content) => inner.WriteFile(path, content);
 
+    public void AppendFile(string path, string content) => inner.AppendFile(path, content);
+
     public void DeleteFile(string path) => inner.DeleteFile(path);
 
     public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
