@@ -833,11 +833,6 @@ internal sealed partial class KernelModel
             {
                 output.Append(CultureInfo.InvariantCulture, $"Stopping {name} ({bdf})\n");
                 Unregister(bdf);
-                if (NumVfs(bdf) > 0)
-                {
-                    DisableVfs(function);
-                }
-
                 _state.QatAdis.Remove(bdf);
                 if (!_state.QatDown.Contains(bdf))
                 {
