@@ -22,7 +22,9 @@ internal static class TreeBuilder
             tree.Text($"/etc/4xxx_dev{index}.conf", QatConfigFile.Template());
         }
 
-        tree.MakeDirectory("/etc/mdevctl.d");
+        // The mdevctl package installs these; mdevctl refuses to run without them.
+        tree.MakeDirectory("/etc/mdevctl.d/scripts.d/callouts");
+        tree.MakeDirectory("/etc/mdevctl.d/scripts.d/notifiers");
         tree.MakeDirectory("/var/lib");
     }
 
