@@ -20,6 +20,19 @@ public sealed class SimulatedHostTests
     }
 
     [Fact]
+    public void ProfileParse_MalformedOrUndefinedTemplate_NamesTheSourceAndTheProblem()
+    {
+        var malformed = Assert.Throws<FormatException>(() => SimulatedHostProfiles.Parse("{\"name\": 3}", "broken.json"));
+        Assert.Contains("broken.json", malformed.Message, StringComparison.Ordinal);
+
+        var valid = System.Text.Json.Nodes.JsonNode.Parse(ReadEmbedded("mtty-lab.json"))!;
+        valid["functions"]![0]!["template"] = "no-such-template";
+        var undefined = Assert.Throws<FormatException>(() => SimulatedHostProfiles.Parse(valid.ToJsonString(), "edited.json"));
+        Assert.Contains("no-such-template", undefined.Message, StringComparison.Ordinal);
+        Assert.Contains("0000:01:00.0", undefined.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_NonEmptyFolder_RefusedWithoutForce_AndForceNeverWipesAForeignFolder()
     {
         var root = Path.Combine(Path.GetTempPath(), "hdiov-foreign-" + Guid.NewGuid().ToString("n"));
@@ -234,5 +247,12 @@ public sealed class SimulatedHostTests
         Assert.Equal("/sys/devices/pci0000:70/0000:70:00.0/" + Defined, sim.Host.ResolvePath($"/sys/bus/mdev/devices/{Defined}"));
         Assert.Equal("0", sim.Read(Available("0000:70:00.0", "4xxx-vqat_asym")));
         Assert.Equal("1", sim.Read(Available("0000:70:00.0", "4xxx-vqat_dc")));
+    }
+
+    private static string ReadEmbedded(string file)
+    {
+        using var stream = typeof(SimulatedHost).Assembly.GetManifestResourceStream("HdIov.Engine.Simulation.Profiles." + file)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }
