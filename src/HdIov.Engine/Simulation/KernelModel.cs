@@ -24,6 +24,7 @@ internal sealed partial class KernelModel
         "sriov_totalvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "available_instances", "name", "device_api",
         "address", "cap", "ecap", "version", "domains_supported", "domains_used", "cpulist", "meminfo", "free_hugepages",
         "surplus_hugepages", "resv_hugepages", "DMAR", "online", "possible", "type", "reserved_regions", "uevent",
+        "default_value", "possible_values", "display_name", "display_name_language_code", "pending_reboot",
     };
 
     private readonly SimTree _tree;
@@ -53,7 +54,13 @@ internal sealed partial class KernelModel
         _state.QatAdis.Clear();
         _state.QatDown.Clear();
         _state.DynamicIds.Clear();
-        TreeBuilder.BuildVolatile(_tree, _machine, cmdline);
+        foreach (var attribute in Data.Firmware?.Attributes ?? [])
+        {
+            _state.Firmware.TryAdd(attribute.Name, attribute.Current);
+        }
+
+        _state.FirmwareBooted = new Dictionary<string, string>(_state.Firmware, StringComparer.Ordinal);
+        TreeBuilder.BuildVolatile(_tree, _machine, cmdline, Ecap, _state.Firmware);
         foreach (var f in _machine.Functions)
         {
             TreeBuilder.RenderFunction(_tree, f.Address, f.Directory, f.Template, f.NumaNode, f.Bars, f.Sriov, _state.NextIommuGroup++);
@@ -119,6 +126,13 @@ internal sealed partial class KernelModel
 
             Probe(bdf);
             RefreshAvailable();
+            return;
+        }
+
+        if (name == "current_value" && Data.Firmware is { } firmware
+            && directory.StartsWith($"/sys/devices/virtual/firmware-attributes/{firmware.Driver}/attributes/", StringComparison.Ordinal))
+        {
+            SetFirmwareAttribute(firmware, Path.GetFileName(directory), value, hostPath);
             return;
         }
 
@@ -702,7 +716,7 @@ internal sealed partial class KernelModel
         var hasPasid = function.Template.ExtendedCapabilities.Any(c => c.Id == "pasid");
         var bar0 = function.Template.Bars.FirstOrDefault(b => b.Index == 0);
         var barOk = mdev.MinBar0Size is null || (bar0 is not null && Hex.Parse(bar0.Size, "bar size") >= Hex.Parse(mdev.MinBar0Size, "minBar0Size"));
-        var units = Data.Iommu.Units.All(u => (Hex.Parse(u.Ecap, "ecap") & (EcapSmts | EcapPasid)) == (EcapSmts | EcapPasid));
+        var units = Data.Iommu.Units.All(u => (Ecap(u) & (EcapSmts | EcapPasid)) == (EcapSmts | EcapPasid));
         return hasPasid && barOk && units && ScalableModeRequested();
     }
 
@@ -865,6 +879,41 @@ internal sealed partial class KernelModel
         }
 
         return text.ToString();
+    }
+
+    // ----- BIOS ---------------------------------------------------------------------------------
+
+    /// <summary>A unit's ECAP as the firmware reports it under the BIOS settings in effect since boot.</summary>
+    private ulong Ecap(IommuUnitData unit)
+    {
+        var ecap = Hex.Parse(unit.Ecap, "ecap");
+        foreach (var attribute in Data.Firmware?.Attributes ?? [])
+        {
+            var value = _state.FirmwareBooted.GetValueOrDefault(attribute.Name, attribute.Current);
+            foreach (var effect in (attribute.Effects ?? []).Where(e => e.Value == value))
+            {
+                ecap |= effect.EcapSet is null ? 0 : Hex.Parse(effect.EcapSet, "ecapSet");
+                ecap &= effect.EcapClear is null ? ulong.MaxValue : ~Hex.Parse(effect.EcapClear, "ecapClear");
+            }
+        }
+
+        return ecap;
+    }
+
+    private void SetFirmwareAttribute(FirmwareData firmware, string name, string value, string hostPath)
+    {
+        var attribute = firmware.Attributes.First(a => a.Name == name);
+        var text = value.TrimEnd('\n');
+        if (!attribute.PossibleValues.Contains(text, StringComparer.Ordinal))
+        {
+            throw HostIoException.FromErrno(Errno.EINVAL, hostPath, "write");
+        }
+
+        _state.Firmware[name] = text;
+        var dir = $"/sys/devices/virtual/firmware-attributes/{firmware.Driver}/attributes";
+        _tree.Text($"{dir}/{name}/current_value", text + "\n");
+        var pending = firmware.Attributes.Any(a => _state.Firmware.GetValueOrDefault(a.Name, a.Current) != _state.FirmwareBooted.GetValueOrDefault(a.Name, a.Current));
+        _tree.Text($"{dir}/pending_reboot", pending ? "1\n" : "0\n");
     }
 
     // ----- GRUB and hugepages ------------------------------------------------------------------------

@@ -16,7 +16,8 @@ internal sealed record ProfileData(
     string MdevDriver,
     IReadOnlyDictionary<string, DeviceTemplateData> Templates,
     IReadOnlyList<FunctionData> Functions,
-    IReadOnlyList<VirtualParentData>? VirtualParents = null);
+    IReadOnlyList<VirtualParentData>? VirtualParents = null,
+    FirmwareData? Firmware = null);
 
 internal sealed record GrubData(string Root, string CmdlineLinux, string CmdlineLinuxDefault);
 
@@ -99,3 +100,17 @@ internal sealed record MdevTypeData(string Name, string DisplayName, string Devi
 internal sealed record FunctionData(string Address, string Template, int NumaNode, int? SriovOffset = null);
 
 internal sealed record VirtualParentData(string Name, string Path, string Driver, MdevParentData Mdev);
+
+/// <summary>BIOS settings exposed through the firmware-attributes class; a changed value takes effect at the next reboot.</summary>
+internal sealed record FirmwareData(string Driver, IReadOnlyList<FirmwareAttributeData> Attributes);
+
+internal sealed record FirmwareAttributeData(
+    string Name,
+    string DisplayName,
+    IReadOnlyList<string> PossibleValues,
+    string Default,
+    string Current,
+    IReadOnlyList<FirmwareEffectData>? Effects = null);
+
+/// <summary>What a BIOS value does to the VT-d units' ECAP at boot.</summary>
+internal sealed record FirmwareEffectData(string Value, string? EcapSet = null, string? EcapClear = null);
