@@ -184,6 +184,21 @@ public sealed class SimulatedHostTests
     }
 
     [Fact]
+    public void ConcurrentWriters_OnTwoOpensOfOneRoot_AreSerialisedWithoutLosingState()
+    {
+        using var sim = new SimulatedHostScope("mtty-lab");
+        var hosts = new[] { sim.Host, SimulatedHost.Open(sim.Root) };
+
+        Parallel.For(0, 24, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            hosts[i % 2].WriteAttribute(TypeCreate("mtty", "mtty-1"), Guid.NewGuid().ToString()));
+
+        Assert.Equal(24, sim.Host.ListDirectory("/sys/bus/mdev/devices").Count);
+        Assert.Equal("0", sim.Read(Available("mtty", "mtty-1")));
+        Assert.Equal(24, hosts[1].WriteCount);
+        sim.WriteFails(TypeCreate("mtty", "mtty-1"), Guid.NewGuid().ToString(), Errno.ENOSPC);
+    }
+
+    [Fact]
     public void GrubEdit_TakesEffectOnlyAfterUpdateGrubAndReboot()
     {
         using var sim = new SimulatedHostScope("spr-pasid-off");
