@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace HdIov.Engine.Spec.Yaml;
+
+/// <summary>
+/// Turns YAML text into a <see cref="SpecNode"/> tree using YamlDotNet's parser events. Iterative, so deep nesting
+/// cannot exhaust the stack. Syntax errors become HDIOV1001 with their position; a second document becomes HDIOV1015;
+/// anchors, aliases and explicit tags become HDIOV1014 (a spec is plain data: aliases would let one line expand into
+/// many devices, and tags would change a value's type behind the reader's back).
+/// </summary>
+internal static class SpecTreeReader
+{
+    /// <summary>The root of the first document, or null when the text has no document or cannot be parsed.</summary>
+    public static SpecNode? Read(string text, string fileName, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(new StringReader(text));
+        var stack = new Stack<Frame>();
+        SpecNode? root = null;
+        var documents = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var parsingEvent = parser.Current!;
+                var location = At(fileName, parsingEvent.Start);
+                switch (parsingEvent)
+                {
+                    case DocumentStart:
+                        documents++;
+                        if (documents > 1)
+                        {
+                            diagnostics.Error(
+                                DiagnosticCodes.MultipleDocuments,
+                                location,
+                                string.Empty,
+                                "the file holds more than one YAML document",
+                                "keep one HostState document per file; remove the '---' and everything after it, or move it to its own file");
+                            return root;
+                        }
+
+                        break;
+                    case Scalar scalar:
+                        CheckNodeProperties(scalar, location, diagnostics);
+                        Add(stack, ref root, new SpecScalar(location, scalar.Value, scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty));
+                        break;
+                    case AnchorAlias:
+                        diagnostics.Error(
+                            DiagnosticCodes.UnsupportedYamlFeature,
+                            location,
+                            string.Empty,
+                            "YAML aliases (*name) are not supported in a spec",
+                            "write the value out in full where the alias stands");
+                        Add(stack, ref root, new SpecRejected(location));
+                        break;
+                    case SequenceStart sequenceStart:
+                        CheckNodeProperties(sequenceStart, location, diagnostics);
+                        stack.Push(new Frame(location, isMapping: false));
+                        break;
+                    case MappingStart mappingStart:
+                        CheckNodeProperties(mappingStart, location, diagnostics);
+                        stack.Push(new Frame(location, isMapping: true));
+                        break;
+                    case SequenceEnd:
+                    case MappingEnd:
+                        Add(stack, ref root, stack.Pop().Complete());
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        catch (YamlException exception)
+        {
+            diagnostics.Error(
+                DiagnosticCodes.YamlSyntax,
+                At(fileName, exception.Start),
+                string.Empty,
+                $"the YAML is not well-formed: {exception.Message.TrimEnd('.')}",
+                "fix the YAML syntax at this position (indentation with spaces, matching brackets and quotes, 'key: value' pairs)");
+            return null;
+        }
+
+        return root;
+    }
+
+    private static void CheckNodeProperties(NodeEvent node, SourceLocation location, DiagnosticBag diagnostics)
+    {
+        if (!node.Anchor.IsEmpty)
+        {
+            diagnostics.Error(
+                DiagnosticCodes.UnsupportedYamlFeature,
+                location,
+                string.Empty,
+                $"YAML anchors (&{SpecText.Show(node.Anchor.Value)}) are not supported in a spec",
+                "remove the anchor and write each value out in full");
+        }
+
+        if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
+        {
+            diagnostics.Error(
+                DiagnosticCodes.UnsupportedYamlFeature,
+                location,
+                string.Empty,
+                $"YAML tags ({SpecText.Show(node.Tag.Value)}) are not supported in a spec",
+                "remove the tag; quote a value to make it text");
+        }
+    }
+
+    private static void Add(Stack<Frame> stack, ref SpecNode? root, SpecNode node)
+    {
+        if (stack.Count == 0)
+        {
+            root ??= node;
+            return;
+        }
+
+        stack.Peek().Add(node);
+    }
+
+    private static SourceLocation At(string fileName, Mark mark) =>
+        new(fileName, (int)Math.Clamp(mark.Line, 1, int.MaxValue), (int)Math.Clamp(mark.Column, 1, int.MaxValue));
+
+    private sealed class Frame(SourceLocation location, bool isMapping)
+    {
+        private readonly List<SpecNode> _items = [];
+
+        public void Add(SpecNode node) => _items.Add(node);
+
+        public SpecNode Complete()
+        {
+            if (!isMapping)
+            {
+                return new SpecSequence(location, [.. _items]);
+            }
+
+            var entries = ImmutableArray.CreateBuilder<SpecMappingEntry>(_items.Count / 2);
+            for (var i = 0; i + 1 < _items.Count; i += 2)
+            {
+                entries.Add(new SpecMappingEntry(_items[i], _items[i + 1]));
+            }
+
+            return new SpecMapping(location, entries.ToImmutable());
+        }
+    }
+}
