@@ -106,32 +106,34 @@ internal sealed class DeviceConverter(ValueRules rules)
 
     private void CheckModeFields(SplitMode mode, Located<string> modeValue, DeviceDto device)
     {
-        if (mode == SplitMode.Siov && device.Vdevs is null)
+        var hasVdevs = device.KeyLocations.TryGetValue("vdevs", out var vdevsAt);
+        var hasVfs = device.KeyLocations.TryGetValue("vfs", out var vfsAt);
+        if (mode == SplitMode.Siov && !hasVdevs)
         {
             Diagnostics.Error(DiagnosticCodes.ConflictingFields, modeValue, "mode siov needs 'vdevs' (how many VDEVs of each type per PF)", "add e.g. 'vdevs: { asym: 4 }', or choose another mode");
         }
 
-        if (mode == SplitMode.Sriov && device.Vfs is null)
+        if (mode == SplitMode.Sriov && !hasVfs)
         {
             Diagnostics.Error(DiagnosticCodes.ConflictingFields, modeValue, "mode sriov needs 'vfs' (how many VFs per PF)", "add e.g. 'vfs: { count: 16, driver: vfio-pci }', or choose another mode");
         }
 
-        if (mode != SplitMode.Siov && device.Vdevs is { } vdevs)
+        if (mode != SplitMode.Siov && hasVdevs)
         {
             Diagnostics.Error(
                 DiagnosticCodes.ConflictingFields,
-                vdevs.KeyLocation,
-                vdevs.Path,
+                vdevsAt!,
+                SpecPath.Child(device.Path, "vdevs"),
                 $"'vdevs' does not go with mode {modeValue.Value}: only mode siov creates VDEVs",
                 "remove 'vdevs', or set 'mode: siov'");
         }
 
-        if (mode != SplitMode.Sriov && device.Vfs is { } vfs)
+        if (mode != SplitMode.Sriov && hasVfs)
         {
             Diagnostics.Error(
                 DiagnosticCodes.ConflictingFields,
-                vfs.KeyLocation,
-                vfs.Path,
+                vfsAt!,
+                SpecPath.Child(device.Path, "vfs"),
                 $"'vfs' does not go with mode {modeValue.Value}: only mode sriov creates VFs",
                 "remove 'vfs', or set 'mode: sriov'");
         }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Spec.Yaml;
 
 namespace HdIov.Engine.Spec.V1Alpha1;
@@ -123,13 +122,12 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             select is null ? null : ReadSelector(select),
             device.Text("mode", required: true, hint: "add 'mode: siov', 'mode: sriov' or 'mode: none'"),
             Texts(device, "services"),
-            vdevs is null ? null : ReadVdevs(vdevs, device.ChildPath("vdevs"), device.KeyLocation("vdevs")),
+            vdevs is null ? null : ReadVdevs(vdevs, device.ChildPath("vdevs")),
             vfs is null ? null : new VfsDto(
                 vfs.Integer("count", required: true, hint: "add 'count: <number of VFs>'"),
-                vfs.Text("driver"),
-                device.KeyLocation("vfs"),
-                vfs.Path),
+                vfs.Text("driver")),
             device.Text("ownership"),
+            device.Entries.ToImmutableDictionary(e => e.Key.Value, e => e.Key.Location, StringComparer.Ordinal),
             device.Location,
             path);
     }
@@ -163,7 +161,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             select.Path);
     }
 
-    private VdevsDto? ReadVdevs(SpecNode node, string path, SourceLocation keyLocation)
+    private VdevsDto? ReadVdevs(SpecNode node, string path)
     {
         if (NodeReader.Mapping(node, path, diagnostics) is not { } mapping)
         {
@@ -180,7 +178,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             }
         }
 
-        return new VdevsDto(counts.ToImmutable(), counts.Count == entries.Length, keyLocation, path);
+        return new VdevsDto(counts.ToImmutable(), counts.Count == entries.Length);
     }
 
     private AttachmentDto? ReadAttachment(SpecNode node, string path)

@@ -28,6 +28,7 @@ internal sealed record IommuDto(Located<string>? Mode, Located<bool>? Passthroug
 
 internal sealed record HugepageDto(Located<string>? Size, Located<long>? PerNode, SourceLocation Location, string Path);
 
+/// <summary><see cref="KeyLocations"/> has every key the entry wrote, even one whose value could not be read.</summary>
 internal sealed record DeviceDto(
     Located<string>? Name,
     SelectorDto? Select,
@@ -36,6 +37,7 @@ internal sealed record DeviceDto(
     VdevsDto? Vdevs,
     VfsDto? Vfs,
     Located<string>? Ownership,
+    ImmutableDictionary<string, SourceLocation> KeyLocations,
     SourceLocation Location,
     string Path);
 
@@ -52,9 +54,9 @@ internal sealed record SelectorDto(
     string Path);
 
 /// <summary><see cref="Complete"/> is false when some entry could not be read (its problem is already reported).</summary>
-internal sealed record VdevsDto(ImmutableArray<EntryDto<long>> Counts, bool Complete, SourceLocation KeyLocation, string Path);
+internal sealed record VdevsDto(ImmutableArray<EntryDto<long>> Counts, bool Complete);
 
-internal sealed record VfsDto(Located<long>? Count, Located<string>? Driver, SourceLocation KeyLocation, string Path);
+internal sealed record VfsDto(Located<long>? Count, Located<string>? Driver);
 
 /// <summary><see cref="HasVdevsKey"/>: the key was there and held a list (a missing key or a non-list is already reported).</summary>
 internal sealed record AttachmentDto(

@@ -82,6 +82,20 @@ internal static class SpecTreeReader
                 "fix the YAML syntax at this position (indentation with spaces, matching brackets and quotes, 'key: value' pairs)");
             return null;
         }
+#pragma warning disable CA1031 // The loader must never throw for any text; a parser failure of any kind is a syntax diagnostic.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // YamlDotNet reports some malformed input (e.g. block content inside an unclosed flow mapping) with a
+            // plain exception and no position; the last event read is the nearest known place.
+            diagnostics.Error(
+                DiagnosticCodes.YamlSyntax,
+                At(fileName, parser.Current?.End ?? Mark.Empty),
+                string.Empty,
+                "the YAML is not well-formed after this point",
+                "check the brackets, quotes and indentation from here on; flow collections ({ } and [ ]) must be closed");
+            return null;
+        }
 
         return root;
     }
