@@ -114,11 +114,12 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             return null;
         }
 
+        var name = device.Text("name", required: true, hint: "add 'name: <entry name>'; VDEV names start with it, e.g. qat/0/asym/0");
         var select = device.Open("select", SelectorKeys, required: true, hint: "add 'select:' with one of driver, pciAddress, vendor + device, or parent");
         var vdevs = device.Node("vdevs");
         var vfs = device.Open("vfs", VfsKeys);
         return new DeviceDto(
-            device.Text("name", required: true, hint: "add 'name: <entry name>'; VDEV names start with it, e.g. qat/0/asym/0"),
+            name,
             select is null ? null : ReadSelector(select),
             device.Text("mode", required: true, hint: "add 'mode: siov', 'mode: sriov' or 'mode: none'"),
             Texts(device, "services"),

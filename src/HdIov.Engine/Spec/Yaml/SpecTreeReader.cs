@@ -76,14 +76,14 @@ internal static class SpecTreeReader
         {
             diagnostics.Error(
                 DiagnosticCodes.YamlSyntax,
-                At(fileName, exception.Start),
+                ErrorLocation(text, fileName, exception, parser.Current),
                 string.Empty,
                 $"the YAML is not well-formed: {exception.Message.TrimEnd('.')}",
                 "fix the YAML syntax at this position (indentation with spaces, matching brackets and quotes, 'key: value' pairs)");
             return null;
         }
 #pragma warning disable CA1031 // The loader must never throw for any text; a parser failure of any kind is a syntax diagnostic.
-        catch (Exception exception)
+        catch (Exception)
 #pragma warning restore CA1031
         {
             // YamlDotNet reports some malformed input (e.g. block content inside an unclosed flow mapping) with a
@@ -98,6 +98,38 @@ internal static class SpecTreeReader
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// YamlDotNet sometimes marks an error at the start of the enclosing collection (a tab used for indentation
+    /// is reported at the mapping's first key). The later of its mark and the last event read is nearer the cause,
+    /// and a tab in a line's indentation is pointed at directly.
+    /// </summary>
+    private static SourceLocation ErrorLocation(string text, string fileName, YamlException exception, ParsingEvent? last)
+    {
+        var mark = last is not null && last.Start.Index > exception.Start.Index ? last.Start : exception.Start;
+        if (exception.Message.Contains("tab", StringComparison.Ordinal) && IndentationTab(text, exception.Start.Line) is { } tab)
+        {
+            return new SourceLocation(fileName, tab.Line, tab.Column);
+        }
+
+        return At(fileName, mark);
+    }
+
+    private static (int Line, int Column)? IndentationTab(string text, long fromLine)
+    {
+        var lines = text.Split('\n');
+        for (var i = (int)Math.Max(0, fromLine - 1); i < lines.Length; i++)
+        {
+            var indentation = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indentation);
+            if (tab >= 0)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private static void CheckNodeProperties(NodeEvent node, SourceLocation location, DiagnosticBag diagnostics)
