@@ -47,13 +47,13 @@ internal sealed class PlatformConverter(ValueRules rules)
         {
             var name = rules.Name(attribute.Key, "BIOS attribute name");
             var value = attribute.Value;
-            var valueOk = value.Value.Length <= MaxAttributeValueLength && !value.Value.Any(char.IsControl);
+            var valueOk = value.Value.Length <= MaxAttributeValueLength && !value.Value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
             if (!valueOk)
             {
                 Diagnostics.Error(
                     DiagnosticCodes.InvalidValue,
                     value,
-                    $"the value of BIOS attribute '{SpecText.Show(attribute.Key.Value)}' is longer than {MaxAttributeValueLength} characters or holds control characters",
+                    $"the value of BIOS attribute '{SpecText.Show(attribute.Key.Value)}' is longer than {MaxAttributeValueLength} characters or holds control characters or line breaks",
                     "write the value exactly as the vendor's attribute registry lists it");
             }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using HdIov.Engine.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -11,8 +12,11 @@ namespace HdIov.Engine.Spec.Yaml;
 /// anchors, aliases and explicit tags become HDIOV1014 (a spec is plain data: aliases would let one line expand into
 /// many devices, and tags would change a value's type behind the reader's back).
 /// </summary>
-internal static class SpecTreeReader
+internal static partial class SpecTreeReader
 {
+    /// <summary>Far deeper than any spec (which nests six levels); deeper text is refused before it costs time.</summary>
+    public const int MaxDepth = 32;
+
     /// <summary>The root of the first document, or null when the text has no document or cannot be parsed.</summary>
     public static SpecNode? Read(string text, string fileName, DiagnosticBag diagnostics)
     {
@@ -55,6 +59,14 @@ internal static class SpecTreeReader
                             "write the value out in full where the alias stands");
                         Add(stack, ref root, new SpecRejected(location));
                         break;
+                    case SequenceStart or MappingStart when stack.Count >= MaxDepth:
+                        diagnostics.Error(
+                            DiagnosticCodes.YamlSyntax,
+                            location,
+                            string.Empty,
+                            $"the document nests deeper than {MaxDepth} levels",
+                            "a spec nests a few levels only; check for runaway brackets");
+                        return null;
                     case SequenceStart sequenceStart:
                         CheckNodeProperties(sequenceStart, location, diagnostics);
                         stack.Push(new Frame(location, isMapping: false));
@@ -118,7 +130,7 @@ internal static class SpecTreeReader
 
     private static (int Line, int Column)? IndentationTab(string text, long fromLine)
     {
-        var lines = text.Split('\n');
+        var lines = LineBreaks().Split(text);
         for (var i = (int)Math.Max(0, fromLine - 1); i < lines.Length; i++)
         {
             var indentation = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
@@ -131,6 +143,10 @@ internal static class SpecTreeReader
 
         return null;
     }
+
+    /// <summary>The line breaks YamlDotNet counts lines by, so a position found here matches the parser's.</summary>
+    [GeneratedRegex("\r\n|[\r\n\u0085\u2028\u2029]", RegexOptions.CultureInvariant)]
+    private static partial Regex LineBreaks();
 
     private static void CheckNodeProperties(NodeEvent node, SourceLocation location, DiagnosticBag diagnostics)
     {
