@@ -102,7 +102,7 @@ internal static partial class SpecTreeReader
             // plain exception and no position; the last event read is the nearest known place.
             diagnostics.Error(
                 DiagnosticCodes.YamlSyntax,
-                At(fileName, parser.Current?.End ?? Mark.Empty),
+                InsideText(text, At(fileName, parser.Current?.End ?? Mark.Empty)),
                 string.Empty,
                 "the YAML is not well-formed after this point",
                 "check the brackets, quotes and indentation from here on; flow collections ({ } and [ ]) must be closed");
@@ -125,7 +125,16 @@ internal static partial class SpecTreeReader
             return new SourceLocation(fileName, tab.Line, tab.Column);
         }
 
-        return At(fileName, mark);
+        return InsideText(text, At(fileName, mark));
+    }
+
+    /// <summary>The parser marks an error at end of input one line past a last line without a line break; keep it on the text.</summary>
+    private static SourceLocation InsideText(string text, SourceLocation location)
+    {
+        var lines = LineBreaks().Split(text);
+        var line = Math.Min(location.Line, lines.Length);
+        var column = line < location.Line ? lines[line - 1].Length + 1 : Math.Min(location.Column, lines[line - 1].Length + 1);
+        return location with { Line = line, Column = column };
     }
 
     private static (int Line, int Column)? IndentationTab(string text, long fromLine)
