@@ -16,8 +16,8 @@ public sealed class SpecLoaderYamlTests
             """,
             DiagnosticCodes.YamlSyntax,
             null,
-            5,
-            1);
+            4,
+            14);
     }
 
     [Fact]
