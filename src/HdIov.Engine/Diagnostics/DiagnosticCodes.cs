@@ -36,6 +36,11 @@ public static class DiagnosticCodes
     public const string BackendUnsupported = "HDIOV2010";
     public const string SriovUnsupported = "HDIOV2011";
 
+    public const string BootLoaderUnsupported = "HDIOV2012";
+    public const string BiosAttributeMissing = "HDIOV2013";
+    public const string AttachmentUnsupported = "HDIOV2014";
+    public const string VdevNotPlanned = "HDIOV2015";
+
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";
     public const string HostLocked = "HDIOV3003";

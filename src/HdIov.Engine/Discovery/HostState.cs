@@ -30,6 +30,8 @@ public sealed record HostState(
     /// <summary>The kernel build defaults for the IOMMU (<c>/boot/config-&lt;release&gt;</c>), used when the command line is silent.</summary>
     public KernelBuildOptions KernelOptions { get; init; } = KernelBuildOptions.Unknown;
 
+    public PlatformState Platform { get; init; } = PlatformState.Empty;
+
     /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
     public string Fingerprint => StateFingerprint.Compute(this);
 }

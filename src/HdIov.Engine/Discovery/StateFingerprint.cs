@@ -46,6 +46,19 @@ public static class StateFingerprint
                 .Append(' ').Append(entry.Count).Append('\n');
         }
 
+        var platform = state.Platform;
+        text.Append("grub ").Append(platform.GrubCommandLine).Append('\n');
+        foreach (var attribute in platform.Firmware)
+        {
+            text.Append("bios ").Append(attribute.Driver).Append(' ').Append(attribute.Name).Append(' ').Append(attribute.CurrentValue).Append('\n');
+        }
+
+        foreach (var pool in platform.Hugepages)
+        {
+            text.Append("hugepages ").Append(pool.Node).Append(' ').Append(pool.SizeKiB).Append(' ').Append(pool.Count).Append('\n');
+        }
+
+        text.Append("cdi ").Append(platform.CdiSpec?.ReplaceLineEndings(" ")).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 }

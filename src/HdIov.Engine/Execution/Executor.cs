@@ -110,6 +110,18 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case BindVfDriver bind:
                 BindVfDriverHandler.Execute(host, bind);
                 break;
+            case SetBootArguments boot:
+                SetBootArgumentsHandler.Execute(host, boot, cancellationToken);
+                break;
+            case SetFirmwareAttribute firmware:
+                SetFirmwareAttributeHandler.Execute(host, firmware);
+                break;
+            case SetHugepages hugepages:
+                SetHugepagesHandler.Execute(host, hugepages);
+                break;
+            case WriteCdiSpec cdi:
+                WriteCdiSpecHandler.Execute(host, cdi);
+                break;
             default:
                 throw new InvalidOperationException($"no handler for {operation.GetType().Name}");
         }

@@ -24,6 +24,9 @@ public static class KernelPaths
     public const string ApplyLock = "/var/lib/hdiov/apply.lock";
     public const string Journal = "/var/lib/hdiov/journal.log";
     public const string Etc = "/etc";
+    public const string GrubDefaults = "/etc/default/grub";
+    public const string FirmwareAttributes = "/sys/class/firmware-attributes";
+    public const string CdiSpecDirectory = "/etc/cdi";
 
     public static string PciDevice(PciAddress address) => HostPath.Combine(PciDevices, address.ToString());
 

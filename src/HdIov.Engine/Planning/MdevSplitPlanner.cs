@@ -72,6 +72,7 @@ internal static class MdevSplitPlanner
         foreach (var vdev in desired)
         {
             context.DesiredMdevs.Add((target.ParentName, vdev.Uuid));
+            context.DesiredByName[vdev.Name.ToString()] = (target.ParentName, vdev.Uuid);
             liveByUuid.TryGetValue(vdev.Uuid, out var current);
             if (current is not null && current.Parent != target.ParentName && !ledger.OwnsMdev(current.Uuid))
             {

@@ -1,6 +1,9 @@
 namespace HdIov.Engine.Planning;
 
-/// <summary>The phases a plan runs in: what is removed goes first, then devices are reset, then things are created.</summary>
+/// <summary>
+/// The phases a plan runs in: what is removed goes first, then devices are reset, then things are created, bound,
+/// persisted and attached; boot-time platform changes come last, so the reboot barrier defers nothing else.
+/// </summary>
 internal enum StepPhase
 {
     Remove,
@@ -8,6 +11,8 @@ internal enum StepPhase
     Create,
     Bind,
     Persist,
+    Attach,
+    Platform,
 }
 
 /// <summary>A step before it gets its id; <see cref="Group"/> ties the steps of one target together for dependencies.</summary>

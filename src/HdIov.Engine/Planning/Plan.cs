@@ -13,6 +13,9 @@ public sealed record Plan(
     ImmutableArray<PlanStep> Steps,
     ImmutableArray<Diagnostic> Warnings)
 {
+    /// <summary>Changes already made that take effect only at the next boot (kernel arguments, BIOS settings).</summary>
+    public ImmutableArray<string> PendingReboot { get; init; } = [];
+
     public bool IsEmpty => Steps.IsEmpty;
 
     public Disruption HighestDisruption => Steps.IsEmpty ? Disruption.None : Steps.Max(s => s.Disruption);

@@ -26,6 +26,14 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
     /// <summary>PFs whose VF count this plan manages.</summary>
     public HashSet<string> ManagedVfPfs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Each VDEV the spec wants, by its name, with the parent and UUID planning gave it.</summary>
+    public Dictionary<string, (string Parent, Guid Uuid)> DesiredByName { get; } = new(StringComparer.Ordinal);
+
+    public List<string> PendingReboot { get; } = [];
+
+    /// <summary>True when this plan (or an earlier apply) sets intel_iommu=on,sm_on that the running kernel does not have yet.</summary>
+    public bool ScalableModeAfterReboot { get; set; }
+
     public void Error(string code, string message, string hint, SplitTarget target, string? keySuffix = null) =>
         Problems.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, hint, target.Entry.Location, target.KeyPath + keySuffix));
 

@@ -17,6 +17,7 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(state);
 
         var context = new PlanContext(spec, state);
+        PlatformPlanner.Plan(context);
         var targets = TargetResolver.Resolve(spec, state, context.Problems);
         foreach (var target in targets)
         {
@@ -41,12 +42,16 @@ public static class Planner
 
         OwnedCleanupPlanner.Plan(context);
         IcePlanner.CheckBudgets(context, targets);
+        AttachmentPlanner.Plan(context);
 
         if (context.Problems.Count > 0)
         {
             throw new PlanRejectedException(context.Problems);
         }
 
-        return new Plan(spec.Name, state.Fingerprint, PlanAssembler.Assemble(context.Steps), [.. context.Warnings]);
+        return new Plan(spec.Name, state.Fingerprint, PlanAssembler.Assemble(context.Steps), [.. context.Warnings])
+        {
+            PendingReboot = [.. context.PendingReboot],
+        };
     }
 }

@@ -12,6 +12,10 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(ConfigureQat), "configureQat")]
 [JsonDerivedType(typeof(SetVfCount), "setVfCount")]
 [JsonDerivedType(typeof(BindVfDriver), "bindVfDriver")]
+[JsonDerivedType(typeof(SetBootArguments), "setBootArguments")]
+[JsonDerivedType(typeof(SetFirmwareAttribute), "setFirmwareAttribute")]
+[JsonDerivedType(typeof(SetHugepages), "setHugepages")]
+[JsonDerivedType(typeof(WriteCdiSpec), "writeCdiSpec")]
 public abstract record StepOperation
 {
     public abstract string Describe();
@@ -58,3 +62,30 @@ public sealed record BindVfDriver(PciAddress Vf, string? From, string Driver) : 
 {
     public override string Describe() => $"bind {Vf} to {Driver}";
 }
+
+/// <summary>Set the kernel arguments every boot entry gets (GRUB_CMDLINE_LINUX) and regenerate the boot loader's config.</summary>
+public sealed record SetBootArguments(string Before, string After) : StepOperation
+{
+    public override string Describe() => $"set kernel arguments to \"{After}\" and run update-grub";
+}
+
+/// <summary>Set a BIOS attribute through the firmware-attributes class; the firmware applies it at the next boot.</summary>
+public sealed record SetFirmwareAttribute(string Driver, string Name, string From, string To) : StepOperation
+{
+    public override string Describe() => $"set BIOS {Name} {From} -> {To}";
+}
+
+/// <summary>Set the persistent hugepages of one size on one NUMA node.</summary>
+public sealed record SetHugepages(int Node, long SizeKiB, int From, int To) : StepOperation
+{
+    public override string Describe() => $"set node{Node} {SizeKiB} kB hugepages {From} -> {To}";
+}
+
+/// <summary>Write the CDI spec that names the container-attached VDEVs (their IOMMU groups are read when it is written).</summary>
+public sealed record WriteCdiSpec(string Path, IReadOnlyList<CdiDeviceEntry> Devices) : StepOperation
+{
+    public override string Describe() => Devices.Count == 0 ? $"delete {Path}" : $"write {Path} with {Devices.Count} devices";
+}
+
+/// <summary>One CDI device: its name (<c>hdiov.dev/vdev=&lt;name&gt;</c>) and the VDEV it stands for.</summary>
+public sealed record CdiDeviceEntry(string Name, string VdevName, Guid Uuid);

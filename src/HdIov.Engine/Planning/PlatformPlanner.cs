@@ -1,0 +1,206 @@
+using System.Globalization;
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Model;
+using HdIov.Engine.Platform;
+
+namespace HdIov.Engine.Planning;
+
+/// <summary>
+/// The platform section: kernel arguments through the boot loader and BIOS attributes (both take effect at the
+/// next boot, so they are planned last, behind the reboot barrier), and hugepage pools (applied at once).
+/// </summary>
+internal static class PlatformPlanner
+{
+    private const string Group = "platform";
+
+    public static void Plan(PlanContext context)
+    {
+        var platform = context.Spec.Platform;
+        PlanBootArguments(context, platform);
+        PlanBios(context, platform.Bios);
+        PlanHugepages(context, platform);
+    }
+
+    /// <summary>The kernel arguments the spec implies, in the order they are merged.</summary>
+    public static List<string> WantedArguments(PlatformSpec platform)
+    {
+        var wanted = new List<string>();
+        switch (platform.Iommu?.Mode)
+        {
+            case IommuMode.Scalable:
+                wanted.Add("intel_iommu=on,sm_on");
+                break;
+            case IommuMode.Legacy:
+                wanted.Add("intel_iommu=on,sm_off");
+                break;
+            case IommuMode.Off:
+                wanted.Add("intel_iommu=off");
+                break;
+        }
+
+        if (platform.Iommu?.Passthrough is true)
+        {
+            wanted.Add("iommu=pt");
+        }
+
+        wanted.AddRange(platform.KernelArgs);
+        return wanted;
+    }
+
+    private static void PlanBootArguments(PlanContext context, PlatformSpec platform)
+    {
+        var wanted = WantedArguments(platform);
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var state = context.State;
+        var running = state.CommandLine.Tokens;
+        var notRunning = wanted.Where(w => !running.Contains(w)).ToList();
+        if (state.Platform.GrubCommandLine is not { } configured)
+        {
+            if (notRunning.Count > 0)
+            {
+                context.Problems.Add(new Diagnostic(
+                    DiagnosticCodes.BootLoaderUnsupported,
+                    DiagnosticSeverity.Error,
+                    $"the kernel is not running with {string.Join(' ', notRunning)} and /etc/default/grub has no GRUB_CMDLINE_LINUX to set them in",
+                    "add them to the boot loader yourself (e.g. grubby --update-kernel=ALL --args=...) and reboot",
+                    null,
+                    "spec.platform"));
+            }
+
+            return;
+        }
+
+        var merged = GrubDefaults.Merge(configured, wanted);
+        if (merged != configured)
+        {
+            context.Add(new PendingStep(
+                StepPhase.Platform, Group, "platform/kernelArgs", StepAction.Update,
+                new SetBootArguments(configured, merged), configured, merged, Disruption.HostReboot,
+                "kernel arguments take effect at the next boot"));
+        }
+
+        if (notRunning.Count > 0)
+        {
+            context.PendingReboot.Add($"kernel arguments {string.Join(' ', notRunning)} take effect at the next boot");
+            context.ScalableModeAfterReboot |= notRunning.Any(a => a.StartsWith("intel_iommu=", StringComparison.Ordinal)) && platform.Iommu?.Mode == IommuMode.Scalable;
+        }
+    }
+
+    private static void PlanBios(PlanContext context, BiosSpec? bios)
+    {
+        if (bios is null)
+        {
+            return;
+        }
+
+        var wanted = bios.Settings
+            .Select(s => (Key: $"settings.{s.Key}", Names: BiosSettingNames.Candidates.GetValueOrDefault(s.Key) ?? [s.Key], s.Value))
+            .Concat(bios.Attributes.Select(a => (Key: $"attributes.{a.Key}", Names: new[] { a.Key }, a.Value)))
+            .ToList();
+
+        if (bios.Source != BiosSource.FirmwareAttributes)
+        {
+            CheckOnly(context, bios);
+            return;
+        }
+
+        var firmware = context.State.Platform.Firmware;
+        foreach (var (key, names, value) in wanted)
+        {
+            var attribute = firmware.FirstOrDefault(a => names.Contains(a.Name, StringComparer.Ordinal));
+            if (attribute is null)
+            {
+                context.Problems.Add(new Diagnostic(
+                    DiagnosticCodes.BiosAttributeMissing,
+                    DiagnosticSeverity.Error,
+                    $"no firmware attribute for '{key}' on this host (looked for {string.Join(", ", names)})",
+                    "name the vendor's attribute under bios.attributes, or use source: none to only check the platform",
+                    null,
+                    $"spec.platform.bios.{key}"));
+                continue;
+            }
+
+            if (BiosSettingNames.Spell(value, attribute.PossibleValues) is not { } spelled)
+            {
+                context.Problems.Add(new Diagnostic(
+                    DiagnosticCodes.InvalidValue,
+                    DiagnosticSeverity.Error,
+                    $"BIOS attribute {attribute.Name} does not accept '{value}'",
+                    $"use one of: {string.Join(", ", attribute.PossibleValues)}",
+                    null,
+                    $"spec.platform.bios.{key}"));
+                continue;
+            }
+
+            if (attribute.CurrentValue != spelled)
+            {
+                context.Add(new PendingStep(
+                    StepPhase.Platform, Group, $"platform/bios/{attribute.Name}", StepAction.Update,
+                    new SetFirmwareAttribute(attribute.Driver, attribute.Name, attribute.CurrentValue, spelled),
+                    attribute.CurrentValue, spelled, Disruption.HostReboot,
+                    "BIOS settings take effect at the next boot"));
+            }
+        }
+
+        if (context.State.Platform.FirmwarePendingReboot)
+        {
+            context.PendingReboot.Add("BIOS settings changed through firmware-attributes take effect at the next boot (pending_reboot is 1)");
+        }
+    }
+
+    private static void CheckOnly(PlanContext context, BiosSpec bios)
+    {
+        var state = context.State;
+        var why = bios.Source == BiosSource.Redfish
+            ? "source: redfish is applied through a BMC connection, which this plan does not have"
+            : "source: none only checks";
+        if (bios.Settings.GetValueOrDefault("vtd") == "enabled" && state.IommuUnits.IsDefaultOrEmpty)
+        {
+            context.Warnings.Add(new Diagnostic(DiagnosticCodes.BiosAttributeMissing, DiagnosticSeverity.Warning,
+                $"the spec wants VT-d enabled but no VT-d unit is active ({why})", "enable VT-d in the BIOS setup or through the BMC", null, "spec.platform.bios.settings.vtd"));
+        }
+
+        if (bios.Settings.GetValueOrDefault("virtualization") == "enabled" && !state.Cpu.Vmx)
+        {
+            context.Warnings.Add(new Diagnostic(DiagnosticCodes.BiosAttributeMissing, DiagnosticSeverity.Warning,
+                $"the spec wants virtualization enabled but the CPU does not report VMX ({why})", "enable Intel VT-x in the BIOS setup or through the BMC", null, "spec.platform.bios.settings.virtualization"));
+        }
+    }
+
+    private static void PlanHugepages(PlanContext context, PlatformSpec platform)
+    {
+        var nodes = context.State.Platform.Hugepages.Select(p => p.Node).Distinct().Order().ToList();
+        for (var index = 0; index < platform.Hugepages.Length; index++)
+        {
+            var wanted = platform.Hugepages[index];
+            foreach (var node in nodes)
+            {
+                var pool = context.State.Platform.Hugepages.FirstOrDefault(p => p.Node == node && p.SizeKiB == wanted.SizeKiB);
+                if (pool is null)
+                {
+                    context.Problems.Add(new Diagnostic(
+                        DiagnosticCodes.InvalidValue,
+                        DiagnosticSeverity.Error,
+                        string.Create(CultureInfo.InvariantCulture, $"node{node} has no {wanted.SizeKiB} kB hugepage pool"),
+                        "use a page size the CPU supports (2Mi, or 1Gi with pdpe1gb)",
+                        null,
+                        string.Create(CultureInfo.InvariantCulture, $"spec.platform.hugepages[{index}].size")));
+                    break;
+                }
+
+                if (pool.Count != wanted.PerNode)
+                {
+                    context.Add(new PendingStep(
+                        StepPhase.Create, Group, string.Create(CultureInfo.InvariantCulture, $"platform/hugepages/node{node}/{wanted.SizeKiB}kB"), StepAction.Update,
+                        new SetHugepages(node, wanted.SizeKiB, pool.Count, wanted.PerNode),
+                        pool.Count.ToString(CultureInfo.InvariantCulture), wanted.PerNode.ToString(CultureInfo.InvariantCulture), Disruption.None,
+                        "declared by the spec"));
+                }
+            }
+        }
+    }
+}
