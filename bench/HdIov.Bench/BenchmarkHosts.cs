@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Hardware.Pci;
+using HdIov.Engine.Model;
+using HdIov.Engine.Simulation;
+
+namespace HdIov.Bench;
+
+/// <summary>The benchmark workload: about 1,000 VDEVs on one simulated Sapphire Rapids host.</summary>
+internal static class BenchmarkHosts
+{
+    /// <summary>758 ice-vdcm VDEVs on the E810 (the HD-IOV evaluation's count) plus 16 asym and 16 dc on each of 8 QAT PFs: 1,014.</summary>
+    public static HostSpec ThousandVdevs { get; } = new(
+        "bench-node",
+        PlatformSpec.Empty,
+        [
+            new DeviceSpec(
+                "qat",
+                new DeviceSelector(Driver: "4xxx"),
+                SplitMode.Siov,
+                ["asym", "dc"],
+                new Dictionary<string, int> { ["asym"] = 16, ["dc"] = 16 }.ToImmutableSortedDictionary(StringComparer.Ordinal),
+                null,
+                OwnershipPolicy.Keep),
+            new DeviceSpec(
+                "nic",
+                new DeviceSelector(PciAddress: PciAddress.Parse("0000:16:00.0")),
+                SplitMode.Siov,
+                [],
+                new Dictionary<string, int> { ["ice-vdcm"] = 758 }.ToImmutableSortedDictionary(StringComparer.Ordinal),
+                null,
+                OwnershipPolicy.Keep),
+        ],
+        []);
+
+    public const int VdevCount = (8 * 32) + 758;
+
+    public static SimulatedHost Fresh(string tag)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"hdiov-bench-{tag}-{Environment.ProcessId}");
+        return SimulatedHost.Create(root, "spr-qat-e810", force: Directory.Exists(root));
+    }
+}
