@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using HdIov.Engine.Planning;
+
+namespace HdIov.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows the steps that would take a host to the state a spec declares.</para>
+/// <para type="description">Loads the spec (errors point at file:line:column), observes the host and plans. The plan
+/// lists every step with its address, before and after values and what it disrupts. Nothing on the host changes.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "HdIovPlan")]
+[OutputType(typeof(Plan))]
+public sealed class GetHdIovPlanCommand : HdIovCmdletBase
+{
+    /// <summary><para type="description">The spec document (YAML).</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The spec document (YAML) that declares the host's desired state.")]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    protected override void ProcessRecord()
+    {
+        var spec = LoadSpec(Path);
+        var state = Observe();
+        WriteObject(MakePlan(spec, state));
+    }
+}
