@@ -49,10 +49,23 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
                 ThrowTerminatingError(ErrorRecordFactory.PathNotFound(root));
             }
 
-            _host = Guard(() => HostFactory.Open(root), root);
+            try
+            {
+                _host = HostFactory.Open(root);
+            }
+            catch (ArgumentException notAHost)
+            {
+                ThrowTerminatingError(new ErrorRecord(notAHost, "NotAHostRoot", ErrorCategory.InvalidArgument, root)
+                {
+                    ErrorDetails = new ErrorDetails(notAHost.Message)
+                    {
+                        RecommendedAction = "pass -HostRoot / for this machine, or the folder of a host made by New-HdIovSimulatedHost",
+                    },
+                });
+            }
         }
 
-        return _host;
+        return _host!;
     }
 
     protected string ResolveHostRoot()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Simulation;
 using HdIov.PowerShell.Completers;
 using HdIov.PowerShell.Errors;
@@ -53,10 +54,18 @@ public sealed class NewHdIovSimulatedHostCommand : PSCmdlet
 
         try
         {
-            var created = SimulatedHost.Create(root, profile.Name, Force);
-            (created as IDisposable)?.Dispose();
+            SimulatedHost.Create(root, profile.Name, Force);
         }
-        catch (Exception failure) when (failure is Engine.Diagnostics.HdIovException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (ArgumentException badPath)
+        {
+            ThrowTerminatingError(new ErrorRecord(badPath, "InvalidSimulatedHostPath", ErrorCategory.InvalidArgument, root));
+        }
+        catch (IOException notCreated)
+        {
+            var occupied = Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any();
+            ThrowTerminatingError(new ErrorRecord(notCreated, "SimulatedHostNotCreated", occupied ? ErrorCategory.ResourceExists : ErrorCategory.WriteError, root));
+        }
+        catch (Exception failure) when (failure is HdIovException or UnauthorizedAccessException)
         {
             ThrowTerminatingError(ErrorRecordFactory.FromException(failure, root));
         }
