@@ -38,6 +38,7 @@ public static class DiagnosticCodes
     public const string HostLocked = "HDIOV3003";
     public const string CommandFailed = "HDIOV3004";
     public const string Cancelled = "HDIOV3005";
+    public const string LedgerInvalid = "HDIOV3006";
 
     public const string ReadinessIommuOff = "HDIOV4001";
     public const string ReadinessScalableModeOff = "HDIOV4002";
@@ -46,4 +47,11 @@ public static class DiagnosticCodes
     public const string ReadinessEnqcmd = "HDIOV4005";
     public const string ReadinessDriver = "HDIOV4006";
     public const string ReadinessInconsistentUnits = "HDIOV4007";
+    public const string ReadinessDmarTable = "HDIOV4008";
+    public const string ReadinessMdevctlDefinition = "HDIOV4009";
+    public const string ReadinessHostData = "HDIOV4010";
+    public const string ReadinessSiovIncapable = "HDIOV4011";
+    public const string ReadinessAvailable = "HDIOV4012";
+    public const string ReadinessCpuVirtualization = "HDIOV4013";
+    public const string ReadinessQatConfig = "HDIOV4014";
 }

@@ -27,6 +27,9 @@ public sealed record HostState(
 
     public MdevParent? FindParent(string name) => MdevParents.FirstOrDefault(p => p.Name == name);
 
+    /// <summary>The kernel build defaults for the IOMMU (<c>/boot/config-&lt;release&gt;</c>), used when the command line is silent.</summary>
+    public KernelBuildOptions KernelOptions { get; init; } = KernelBuildOptions.Unknown;
+
     /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
     public string Fingerprint => StateFingerprint.Compute(this);
 }

@@ -7,6 +7,8 @@ namespace HdIov.Engine.Planning;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(CreateMdev), "createMdev")]
 [JsonDerivedType(typeof(RemoveMdev), "removeMdev")]
+[JsonDerivedType(typeof(PersistMdev), "persistMdev")]
+[JsonDerivedType(typeof(AdoptMdev), "adoptMdev")]
 [JsonDerivedType(typeof(ConfigureQat), "configureQat")]
 [JsonDerivedType(typeof(SetVfCount), "setVfCount")]
 [JsonDerivedType(typeof(BindVfDriver), "bindVfDriver")]
@@ -25,6 +27,18 @@ public sealed record CreateMdev(string Parent, string Type, Guid Uuid, string Vd
 public sealed record RemoveMdev(string Parent, string Type, Guid Uuid, string? VdevName) : StepOperation
 {
     public override string Describe() => $"remove {Type} {Uuid} from {Parent}";
+}
+
+/// <summary>Record a live VDEV as owned and write its persisted definition.</summary>
+public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
+{
+    public override string Describe() => $"persist {Type} {Uuid} on {Parent} ({Persist})";
+}
+
+/// <summary>Take over a VDEV the engine did not create: record it as owned under a spec name and persist it.</summary>
+public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
+{
+    public override string Describe() => $"adopt {Type} {Uuid} on {Parent} as {VdevName}";
 }
 
 /// <summary>Rewrite a QAT PF's services and ADI count and restart that device, which re-registers its mdev parent.</summary>

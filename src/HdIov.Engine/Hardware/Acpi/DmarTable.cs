@@ -19,5 +19,28 @@ public sealed record DmarHardwareUnit(ulong RegisterBase, ushort Segment, bool I
 
 public sealed record DmarDeviceScope(byte Type, byte EnumerationId, byte StartBus, ImmutableArray<(byte Device, byte Function)> Path);
 
-/// <summary>Any other remapping structure (RMRR, ATSR, RHSA, ANDD, SATC, SIDP) by type and length.</summary>
-public sealed record DmarRemappingStructure(ushort Type, int Length);
+/// <summary>
+/// Any other remapping structure (RMRR, ATSR, RHSA, ANDD, SATC, SIDP) by type and length, with the fields its type
+/// carries: segment and scopes (RMRR, ATSR, SATC, SIDP), flags (ATSR, SATC), base and end (RMRR), the register base
+/// and proximity domain (RHSA), the device number and ACPI name (ANDD).
+/// </summary>
+public sealed record DmarRemappingStructure(ushort Type, int Length)
+{
+    public string Name => DmarStructureType.Name(Type);
+
+    public ushort? Segment { get; init; }
+
+    public byte? Flags { get; init; }
+
+    public ulong? BaseAddress { get; init; }
+
+    public ulong? EndAddress { get; init; }
+
+    public uint? ProximityDomain { get; init; }
+
+    public byte? DeviceNumber { get; init; }
+
+    public string? DeviceName { get; init; }
+
+    public ImmutableArray<DmarDeviceScope> Scopes { get; init; } = [];
+}

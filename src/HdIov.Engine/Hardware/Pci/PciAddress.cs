@@ -8,6 +8,7 @@ namespace HdIov.Engine.Hardware.Pci;
 /// look-alike digits, missing domains, out-of-range device or function numbers and trailing text are rejected,
 /// so a parsed address is always safe to use as a sysfs file name.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(PciAddressJsonConverter))]
 public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, byte Function) : IComparable<PciAddress>
 {
     public static PciAddress Parse(string text) =>

@@ -30,4 +30,10 @@ public sealed record PciCapabilities(
     SiovDvsec? Siov)
 {
     public static PciCapabilities None { get; } = new([], null, null, null, null, null);
+
+    /// <summary>What the walk stepped around: chains that loop or leave the blob, capabilities cut off by its end.</summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
+
+    public PciCapabilityEntry? Find(ushort id, bool extended) =>
+        Entries.FirstOrDefault(e => e.Id == id && e.Extended == extended);
 }

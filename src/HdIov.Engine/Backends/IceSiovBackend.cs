@@ -1,0 +1,36 @@
+using System.Collections.Frozen;
+using HdIov.Engine.Discovery;
+
+namespace HdIov.Engine.Backends;
+
+/// <summary>
+/// E810 with the out-of-tree ice driver: each SIOV-capable port registers one mdev type <c>ice-vdcm</c>
+/// whose <c>available_instances</c> prints <c>ivdcm</c>, not a count, so capacity comes from the adapter's
+/// ADI budget. mdevctl cannot start such devices (it parses the count), so the engine persists them itself.
+/// </summary>
+public static class IceSiovBackend
+{
+    public const string TypeId = "ice-vdcm";
+
+    /// <summary>
+    /// ADIs per adapter, shared by its ports: the 758 VDEVs one E810 reached in the HD-IOV evaluation
+    /// (the adapter's VSI budget less the PF and control VSIs).
+    /// </summary>
+    public const int AdapterBudget = 758;
+
+    /// <summary>The driver enables SIOV only with a BAR0 of at least 128 MiB (and a PASID capability).</summary>
+    public const ulong MinimumBar0Bytes = 128UL * 1024 * 1024;
+
+    public static readonly FrozenSet<ushort> PfDeviceIds =
+        new ushort[] { 0x1591, 0x1592, 0x1593, 0x1599, 0x159A, 0x159B }.ToFrozenSet();
+
+    /// <summary>Why the port cannot do SIOV, or null when its hardware can.</summary>
+    public static string? HardwareBlocker(PciFunction port) =>
+        port.Capabilities.Pasid is null ? "the port has no PASID capability"
+        : port.BarSizes.IsDefaultOrEmpty || port.BarSizes[0] < MinimumBar0Bytes ? $"BAR0 is {(port.BarSizes.IsDefaultOrEmpty ? 0 : port.BarSizes[0] >> 20)} MiB; the ice driver needs at least 128 MiB for SIOV"
+        : null;
+
+    /// <summary>Ports of one adapter share bus and device number and differ in function.</summary>
+    public static bool SameAdapter(PciFunction a, PciFunction b) =>
+        a.Address.Domain == b.Address.Domain && a.Address.Bus == b.Address.Bus && a.Address.Device == b.Address.Device;
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Discovery;
+
+/// <summary>Configuration files under <c>/etc</c> and <c>/var</c>: QAT device configs, mdevctl definitions, the ledger.</summary>
+internal static class ConfigFileReader
+{
+    public static ImmutableArray<QatDeviceConfig> ReadQatConfigs(SysfsReader sysfs, List<ReadinessFinding> problems)
+    {
+        var configs = ImmutableArray.CreateBuilder<QatDeviceConfig>();
+        foreach (var name in sysfs.Host.ListDirectory("/etc"))
+        {
+            if (QatConfigParser.IndexOf(name) is not { } index)
+            {
+                continue;
+            }
+
+            var path = HostPath.Combine("/etc", name);
+            if (sysfs.TryReadText(path) is not { } text)
+            {
+                continue;
+            }
+
+            try
+            {
+                configs.Add(QatConfigParser.Parse(index, path, text));
+            }
+            catch (FormatException error)
+            {
+                problems.Add(new ReadinessFinding(
+                    DiagnosticCodes.ReadinessQatConfig,
+                    ReadinessLevel.Warning,
+                    path,
+                    error.Message,
+                    "correct the file (sections in [brackets], Key = Value lines, # comments) or let the engine rewrite it"));
+            }
+        }
+
+        return [.. configs.OrderBy(c => c.Index)];
+    }
+
+    public static ImmutableArray<MdevctlDefinition> ReadMdevctlDefinitions(SysfsReader sysfs, List<ReadinessFinding> problems)
+    {
+        var definitions = ImmutableArray.CreateBuilder<MdevctlDefinition>();
+        foreach (var parent in sysfs.Host.ListDirectory(MdevctlDefinitionFormat.Directory))
+        {
+            var parentDirectory = HostPath.Combine(MdevctlDefinitionFormat.Directory, parent);
+            // scripts.d is mdevctl's old callout location, not a parent device.
+            if (parent == "scripts.d" || !sysfs.Host.IsDirectory(parentDirectory))
+            {
+                continue;
+            }
+
+            foreach (var file in sysfs.Host.ListDirectory(parentDirectory))
+            {
+                var path = HostPath.Combine(parentDirectory, file);
+                if (!Guid.TryParseExact(file, "D", out var uuid))
+                {
+                    problems.Add(Invalid(path, "the file name is not a UUID, so mdevctl ignores it"));
+                    continue;
+                }
+
+                if (sysfs.TryReadText(path) is not { } json)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    definitions.Add(MdevctlDefinitionFormat.Parse(uuid, parent, json));
+                }
+                catch (FormatException error)
+                {
+                    problems.Add(Invalid(path, error.Message));
+                }
+            }
+        }
+
+        return definitions.ToImmutable();
+    }
+
+    public static OwnershipLedger ReadLedger(SysfsReader sysfs)
+    {
+        if (sysfs.TryReadText(OwnershipLedger.Path) is not { } json)
+        {
+            return OwnershipLedger.Empty;
+        }
+
+        try
+        {
+            return LedgerSerializer.Read(json);
+        }
+        catch (LedgerFormatException error)
+        {
+            throw new HdIovException(new Diagnostic(
+                DiagnosticCodes.LedgerInvalid,
+                DiagnosticSeverity.Error,
+                error.Message,
+                $"restore {OwnershipLedger.Path} from a backup, or delete it to make the engine forget what it owns (it then treats every VDEV and VF as unowned)"));
+        }
+    }
+
+    private static ReadinessFinding Invalid(string path, string reason) =>
+        new(
+            DiagnosticCodes.ReadinessMdevctlDefinition,
+            ReadinessLevel.Warning,
+            path,
+            $"mdevctl definition skipped: {reason}",
+            "fix or remove the file (mdevctl undefine), or let the engine rewrite it; the format is {\"mdev_type\": \"...\", \"start\": \"auto\", \"attrs\": []}");
+}

@@ -1,0 +1,46 @@
+namespace HdIov.Engine.Discovery;
+
+/// <summary>The CPU from CPUID, sockets from <c>/proc/cpuinfo</c> <c>physical id</c>, NUMA nodes from sysfs.</summary>
+internal static class CpuReader
+{
+    public static CpuInfo Read(SysfsReader sysfs)
+    {
+        var host = sysfs.Host;
+        return CpuIdentification.Decode(host.CpuId, CountSockets(sysfs.TryReadText("/proc/cpuinfo")), CountNodes(sysfs));
+    }
+
+    internal static int CountSockets(string? cpuinfo)
+    {
+        if (cpuinfo is null)
+        {
+            return 0;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var processors = 0;
+        foreach (var line in cpuinfo.Split('\n'))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                continue;
+            }
+
+            var key = line[..colon].Trim();
+            if (key == "physical id")
+            {
+                ids.Add(line[(colon + 1)..].Trim());
+            }
+            else if (key == "processor")
+            {
+                processors++;
+            }
+        }
+
+        return ids.Count > 0 ? ids.Count : processors > 0 ? 1 : 0;
+    }
+
+    private static int CountNodes(SysfsReader sysfs) =>
+        sysfs.Host.ListDirectory("/sys/devices/system/node")
+            .Count(name => name.Length > 4 && name.StartsWith("node", StringComparison.Ordinal) && name[4..].All(char.IsAsciiDigit));
+}

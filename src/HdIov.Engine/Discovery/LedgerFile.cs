@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Discovery;
+
+/// <summary>
+/// The ownership ledger on disk: a snapshot (<c>ledger.json</c>) plus an append-only log of changes since it
+/// (<c>ledger.log</c>, one JSON event per line), so recording one VDEV costs one short append however many the
+/// host has. <see cref="Compact"/> folds the log into the snapshot at the end of an apply.
+/// </summary>
+public static class LedgerFile
+{
+    public const string LogPath = "/var/lib/hdiov/ledger.log";
+
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static OwnershipLedger Read(IHost host)
+    {
+        var entries = new List<LedgerEntry>();
+        if (host.Exists(OwnershipLedger.Path))
+        {
+            entries.AddRange(JsonSerializer.Deserialize<LedgerSnapshot>(host.ReadText(OwnershipLedger.Path), Options)?.Entries ?? []);
+        }
+
+        if (host.Exists(LogPath))
+        {
+            foreach (var line in host.ReadText(LogPath).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                LedgerEvent? change;
+                try
+                {
+                    change = JsonSerializer.Deserialize<LedgerEvent>(line, Options);
+                }
+                catch (JsonException)
+                {
+                    // A torn last line from a crash mid-append: the write it described did not complete.
+                    continue;
+                }
+
+                if (change?.Entry is not { } entry)
+                {
+                    continue;
+                }
+
+                entries.RemoveAll(e => SameObject(e, entry));
+                if (change.Op == LedgerOperation.Add)
+                {
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        return new OwnershipLedger([.. entries]);
+    }
+
+    public static void Add(IHost host, LedgerEntry entry) => Append(host, new LedgerEvent(LedgerOperation.Add, entry));
+
+    public static void Remove(IHost host, LedgerEntry entry) => Append(host, new LedgerEvent(LedgerOperation.Remove, entry));
+
+    /// <summary>Rewrites the snapshot from snapshot + log and empties the log.</summary>
+    public static void Compact(IHost host)
+    {
+        if (!host.Exists(LogPath))
+        {
+            return;
+        }
+
+        var ledger = Read(host);
+        host.WriteFile(OwnershipLedger.Path, JsonSerializer.Serialize(new LedgerSnapshot(1, ledger.Entries), Options));
+        host.DeleteFile(LogPath);
+    }
+
+    private static void Append(IHost host, LedgerEvent change) =>
+        host.AppendFile(LogPath, JsonSerializer.Serialize(change, Options) + "\n");
+
+    private static bool SameObject(LedgerEntry a, LedgerEntry b) =>
+        a.Kind == b.Kind && (a.Kind == LedgerEntryKind.Mdev ? a.Uuid == b.Uuid : a.Parent == b.Parent);
+
+    private sealed record LedgerSnapshot(int Version, ImmutableArray<LedgerEntry> Entries);
+
+    private enum LedgerOperation
+    {
+        Add,
+        Remove,
+    }
+
+    private sealed record LedgerEvent(LedgerOperation Op, LedgerEntry Entry);
+}

@@ -1,0 +1,9 @@
+namespace HdIov.Engine.Execution;
+
+public sealed record ApplyOptions
+{
+    public static ApplyOptions Default { get; } = new();
+
+    /// <summary>How long to wait for another apply on the same host to finish.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Execution.Handlers;
+using HdIov.Engine.Host;
+using HdIov.Engine.Planning;
+
+namespace HdIov.Engine.Execution;
+
+/// <summary>
+/// Applies a plan: one apply per host at a time (flock), refuses a plan made on another state, runs the steps in
+/// order with a journal, stops at a reboot barrier, and compacts the ledger at the end. A failed step leaves the
+/// steps before it done and recorded; planning and applying again resumes from there.
+/// </summary>
+public sealed class Executor(IHost host, ApplyOptions? options = null)
+{
+    private readonly ApplyOptions _options = options ?? ApplyOptions.Default;
+
+    public ApplyResult Apply(Plan plan, IApplyObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        using var hostLock = host.Lock(KernelPaths.ApplyLock, _options.LockTimeout, cancellationToken);
+
+        var observed = new HostObserver(host).Observe(cancellationToken);
+        if (observed.Fingerprint != plan.ObservedFingerprint)
+        {
+            throw new StalePlanException(plan.ObservedFingerprint, observed.Fingerprint);
+        }
+
+        if (plan.IsEmpty)
+        {
+            return new ApplyResult(plan, [], [], false, observed);
+        }
+
+        var journal = new ApplyJournal(host, plan);
+        var completed = ImmutableArray.CreateBuilder<PlanStep>();
+        var stoppedAtBarrier = false;
+        journal.Record(null, "apply-started", $"{plan.Steps.Length} steps");
+        for (var index = 0; index < plan.Steps.Length; index++)
+        {
+            var step = plan.Steps[index];
+            if (cancellationToken.IsCancellationRequested)
+            {
+                journal.Record(step, "cancelled");
+                Finish();
+                throw new ApplyFailedException(
+                    new Diagnostic(DiagnosticCodes.Cancelled, DiagnosticSeverity.Error,
+                        $"apply cancelled before step {step.Id} ({step.Address}); {completed.Count} of {plan.Steps.Length} steps are done",
+                        "apply again to finish; completed steps are not repeated"),
+                    step, completed.ToImmutable(), null);
+            }
+
+            observer?.StepStarting(step, index, plan.Steps.Length);
+            try
+            {
+                journal.Record(step, "started");
+                Execute(step.Operation, cancellationToken);
+                journal.Record(step, "done");
+            }
+            catch (Exception error) when (error is HostIoException or HdIovException)
+            {
+                journal.Record(step, "failed", error.Message);
+                Finish();
+                throw new ApplyFailedException(Describe(step, error), step, completed.ToImmutable(), error);
+            }
+
+            completed.Add(step);
+            observer?.StepCompleted(step, index, plan.Steps.Length);
+            if (step.Disruption == Disruption.HostReboot)
+            {
+                stoppedAtBarrier = index < plan.Steps.Length - 1;
+                observer?.Message($"step {step.Id} takes effect after a reboot; reboot the host and apply again to continue");
+                break;
+            }
+        }
+
+        Finish();
+        var deferred = plan.Steps.Skip(completed.Count).ToImmutableArray();
+        return new ApplyResult(plan, completed.ToImmutable(), deferred, stoppedAtBarrier, new HostObserver(host).Observe(cancellationToken));
+
+        void Finish()
+        {
+            LedgerFile.Compact(host);
+            journal.Record(null, "apply-finished", $"{completed.Count} of {plan.Steps.Length} steps done");
+        }
+    }
+
+    private void Execute(StepOperation operation, CancellationToken cancellationToken)
+    {
+        switch (operation)
+        {
+            case CreateMdev create:
+                CreateMdevHandler.Execute(host, create);
+                break;
+            case RemoveMdev remove:
+                RemoveMdevHandler.Execute(host, remove);
+                break;
+            case PersistMdev persist:
+                PersistMdevHandler.Execute(host, persist);
+                break;
+            case AdoptMdev adopt:
+                PersistMdevHandler.Execute(host, adopt);
+                break;
+            case ConfigureQat configure:
+                ConfigureQatHandler.Execute(host, configure, cancellationToken);
+                break;
+            case SetVfCount count:
+                SetVfCountHandler.Execute(host, count);
+                break;
+            case BindVfDriver bind:
+                BindVfDriverHandler.Execute(host, bind);
+                break;
+            default:
+                throw new InvalidOperationException($"no handler for {operation.GetType().Name}");
+        }
+    }
+
+    private static Diagnostic Describe(PlanStep step, Exception error) => error switch
+    {
+        HostIoException io => new Diagnostic(
+            DiagnosticCodes.HostWriteFailed,
+            DiagnosticSeverity.Error,
+            $"step {step.Id} ({step.Address}: {step.Description}) failed: {io.Message}",
+            io.Hint + "; steps before this one are done, so applying again resumes here"),
+        HdIovException { Diagnostics.Count: > 0 } engine => engine.Diagnostics[0] with
+        {
+            Message = $"step {step.Id} ({step.Address}) failed: {engine.Diagnostics[0].Message}",
+        },
+        _ => new Diagnostic(DiagnosticCodes.HostWriteFailed, DiagnosticSeverity.Error, $"step {step.Id} ({step.Address}) failed: {error.Message}", "see the journal at " + KernelPaths.Journal),
+    };
+}

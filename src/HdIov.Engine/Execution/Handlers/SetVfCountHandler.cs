@@ -1,0 +1,30 @@
+using System.Globalization;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Host;
+using HdIov.Engine.Planning;
+
+namespace HdIov.Engine.Execution.Handlers;
+
+/// <summary>Writes <c>sriov_numvfs</c> and records the VF set as owned (or forgets it at 0).</summary>
+internal static class SetVfCountHandler
+{
+    public static void Execute(IHost host, SetVfCount operation)
+    {
+        var path = KernelPaths.PciAttribute(operation.Pf, "sriov_numvfs");
+        var current = int.Parse(host.ReadText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (operation.To > 0)
+        {
+            LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString(), Count: operation.To, Recorded: host.Now));
+        }
+
+        if (current != operation.To)
+        {
+            host.WriteAttribute(path, operation.To.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (operation.To == 0)
+        {
+            LedgerFile.Remove(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString()));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Execution;
+
+/// <summary>Writes and deletes definitions in mdevctl's own on-disk format, so the real mdevctl lists and starts them.</summary>
+internal static class MdevctlDefinitionFile
+{
+    public static void Write(IHost host, string parent, string type, Guid uuid)
+    {
+        var json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["mdev_type"] = type,
+            ["start"] = "auto",
+            ["attrs"] = Array.Empty<object>(),
+        });
+        host.WriteFile(KernelPaths.MdevctlDefinition(parent, uuid), json + "\n");
+    }
+
+    public static void Delete(IHost host, string parent, Guid uuid)
+    {
+        var path = KernelPaths.MdevctlDefinition(parent, uuid);
+        if (host.Exists(path))
+        {
+            host.DeleteFile(path);
+        }
+    }
+}

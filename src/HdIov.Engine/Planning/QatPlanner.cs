@@ -1,0 +1,177 @@
+using HdIov.Engine.Backends;
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Model;
+
+namespace HdIov.Engine.Planning;
+
+/// <summary>
+/// QAT 4xxx PFs: chooses the services and ADI count the PF's config file needs, restarts the device only when the
+/// current configuration cannot hold the declared VDEVs, and keeps SR-IOV and SIOV exclusive.
+/// </summary>
+internal static class QatPlanner
+{
+    public static void Plan(PlanContext context, SplitTarget target)
+    {
+        var state = context.State;
+        var pf = target.Function!;
+        var entry = target.Entry;
+        var qatIndex = state.Functions
+            .Where(f => !f.IsVirtualFunction && DeviceFamilies.Classify(f) == DeviceFamily.Qat4xxx)
+            .OrderBy(f => f.Address)
+            .ToList()
+            .FindIndex(f => f.Address == pf.Address);
+        var config = state.QatConfigs.FirstOrDefault(c => c.Index == qatIndex);
+        if (config is null)
+        {
+            if (entry.Mode == SplitMode.Sriov)
+            {
+                SriovPlanner.Plan(context, target, entry.Vfs!.Count, entry.Vfs.Driver);
+                return;
+            }
+
+            context.Error(
+                DiagnosticCodes.DriverMissing,
+                $"{target.Label}: {QatSiovBackend.ConfigPath(qatIndex)} does not exist, so the QAT driver with SIOV support is not installed",
+                "install Intel's out-of-tree QAT driver (QAT20.L, configured with --enable-icp-sriov=host) and start qat_service",
+                target,
+                ".mode");
+            return;
+        }
+
+        if (entry.Mode == SplitMode.Sriov)
+        {
+            PlanSriov(context, target, pf, config, qatIndex);
+            return;
+        }
+
+        if (entry.Mode == SplitMode.None)
+        {
+            return;
+        }
+
+        if (SiovPlatform.Blocker(state) is { } blocker)
+        {
+            context.Error(blocker.Code, $"{target.Label}: QAT SIOV cannot run: {blocker.Message}", blocker.Hint, target, ".mode");
+            return;
+        }
+
+        var services = entry.Services.IsDefaultOrEmpty
+            ? [.. QatSiovBackend.Services.Where(s => entry.Vdevs.GetValueOrDefault(s) > 0)]
+            : entry.Services;
+        foreach (var key in entry.Vdevs.Keys.Where(k => !services.Contains(k)))
+        {
+            context.Error(
+                DiagnosticCodes.TypeNotOffered,
+                $"{target.Label}: VDEV type '{key}' is not among the enabled services [{string.Join(", ", services)}]",
+                "add it to services, or use one of sym, asym, dc that services enables",
+                target,
+                $".vdevs.{key}");
+        }
+
+        var needPerService = entry.Vdevs.Count == 0 ? 0 : entry.Vdevs.Values.Max();
+        var parent = state.FindParent(target.ParentName);
+        var driver = parent?.Driver ?? pf.Driver ?? "4xxx";
+        var wanted = entry.Vdevs
+            .Where(v => services.Contains(v.Key))
+            .Select(v => (v.Key, QatSiovBackend.TypeId(driver, v.Key), v.Value))
+            .ToList();
+
+        var sameServices = config.Services.Order(StringComparer.Ordinal).SequenceEqual(services.Order(StringComparer.Ordinal));
+        var perServiceNow = QatSiovBackend.PerService(config.NumberAdis, config.Services.Length);
+        var typesRegistered = parent is not null && wanted.All(w => parent.FindType(w.Item2) is not null);
+        var vfsEnabled = pf.Sriov?.NumVfs > 0;
+        var reset = !sameServices || perServiceNow < needPerService || !typesRegistered || config.NumberAdis == 0 || vfsEnabled;
+
+        if (vfsEnabled)
+        {
+            DisableVfs(context, target, pf);
+        }
+
+        var numberAdis = config.NumberAdis;
+        if (reset)
+        {
+            numberAdis = Math.Max(needPerService, sameServices ? perServiceNow : 0) * services.Length;
+            var maxAdis = QatSiovBackend.MaxAdis(config);
+            if (numberAdis > maxAdis)
+            {
+                var fit = services.Length == 0 ? 0 : maxAdis / services.Length;
+                context.Error(
+                    DiagnosticCodes.CapacityExceeded,
+                    $"{target.Label}: {needPerService} VDEVs per service x {services.Length} services need NumberAdis {numberAdis}, but the PF has {QatSiovBackend.RingPairBanks} ring-pair banks and its kernel instances hold {QatSiovBackend.RingPairBanks - maxAdis}",
+                    $"declare at most {fit} VDEVs per service with {services.Length} services, enable fewer services, or lower [KERNEL] instances in {config.Path}",
+                    target,
+                    ".vdevs");
+                return;
+            }
+
+            context.Add(new PendingStep(
+                StepPhase.Reset, target.Address, target.Address, StepAction.Update,
+                new ConfigureQat(pf.Address, qatIndex, config.Path, [.. services], numberAdis),
+                $"services {string.Join(';', config.Services)}, NumberAdis {config.NumberAdis}",
+                $"services {string.Join(';', services)}, NumberAdis {numberAdis}",
+                Disruption.DeviceReset,
+                $"restarting {QatSiovBackend.DeviceName(qatIndex)} re-registers {pf.Address} and destroys its {state.Mdevs.Count(m => m.Parent == target.ParentName)} VDEVs; declared ones are re-created with the same UUIDs"));
+        }
+
+        var outcome = MdevSplitPlanner.Plan(context, target, wanted, reset, Persistence.Mdevctl);
+        if (reset)
+        {
+            return;
+        }
+
+        foreach (var (key, typeId, _) in wanted)
+        {
+            var available = parent!.FindType(typeId)!.Available.Count ?? 0;
+            var creates = outcome.CreatesOf(typeId);
+            if (creates > available + outcome.RemovesOf(typeId))
+            {
+                context.Error(
+                    DiagnosticCodes.CapacityExceeded,
+                    $"{target.Label}: {creates} more {key} VDEVs are needed but {typeId} has {available} available instances",
+                    "remove VDEVs of this type that the engine does not own, or lower the count",
+                    target,
+                    $".vdevs.{key}");
+            }
+        }
+    }
+
+    private static void PlanSriov(PlanContext context, SplitTarget target, PciFunction pf, QatDeviceConfig config, int qatIndex)
+    {
+        if (config.NumberAdis > 0)
+        {
+            var parentMdevs = context.State.Mdevs.Where(m => m.Parent == target.ParentName).ToList();
+            MdevSplitPlanner.Plan(context, target, [], parentIsReset: true, Persistence.Mdevctl);
+            context.Add(new PendingStep(
+                StepPhase.Reset, target.Address, target.Address, StepAction.Update,
+                new ConfigureQat(pf.Address, qatIndex, config.Path, [.. config.Services], 0),
+                $"services {string.Join(';', config.Services)}, NumberAdis {config.NumberAdis}",
+                $"services {string.Join(';', config.Services)}, NumberAdis 0 (SR-IOV mode)",
+                Disruption.DeviceReset,
+                $"SR-IOV and SIOV are exclusive on a QAT PF; restarting {QatSiovBackend.DeviceName(qatIndex)} destroys its {parentMdevs.Count} VDEVs"));
+        }
+
+        SriovPlanner.Plan(context, target, target.Entry.Vfs!.Count, target.Entry.Vfs.Driver);
+    }
+
+    internal static void DisableVfs(PlanContext context, SplitTarget target, PciFunction pf)
+    {
+        var owned = context.State.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == target.ParentName);
+        if (!owned && target.Entry.Ownership != OwnershipPolicy.Prune)
+        {
+            context.Error(
+                DiagnosticCodes.ModeConflict,
+                $"{target.Label} has {pf.Sriov!.NumVfs} SR-IOV VFs enabled; SIOV and SR-IOV are exclusive on a PF and the engine did not create these VFs",
+                "disable them (echo 0 > sriov_numvfs) or set ownership: prune on this device entry",
+                target,
+                ".mode");
+            return;
+        }
+
+        context.ManagedVfPfs.Add(target.ParentName);
+        context.Add(new PendingStep(
+            StepPhase.Reset, target.Address, $"{target.Address}/vfs", StepAction.Update,
+            new SetVfCount(pf.Address, pf.Sriov!.NumVfs, 0), $"{pf.Sriov.NumVfs} VFs", "0 VFs", Disruption.DeviceReset,
+            "SIOV and SR-IOV are exclusive on a PF: the VFs are destroyed"));
+    }
+}
