@@ -9,7 +9,7 @@ namespace HdIov.PowerShell.Commands;
 /// lists every step with its address, before and after values and what it disrupts. Nothing on the host changes.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HdIovPlan")]
-[OutputType(typeof(Plan))]
+[OutputType(typeof(Plan), typeof(string))]
 public sealed class GetHdIovPlanCommand : HdIovCmdletBase
 {
     /// <summary><para type="description">The spec document (YAML).</para></summary>
@@ -18,10 +18,15 @@ public sealed class GetHdIovPlanCommand : HdIovCmdletBase
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary><para type="description">Returns the plan as JSON text (for review, or as a CI artifact) instead of the plan object.</para></summary>
+    [Parameter]
+    public SwitchParameter AsJson { get; set; }
+
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
         var state = Observe();
-        WriteObject(MakePlan(spec, state));
+        var plan = MakePlan(spec, state);
+        WriteObject(AsJson ? PlanSerializer.ToJson(plan) : plan);
     }
 }

@@ -32,6 +32,10 @@ public sealed class SetHdIovHostStateCommand : HdIovCmdletBase
         if (plan.IsEmpty)
         {
             WriteVerbose($"No changes: {host.Root} already matches {spec.SourceFile ?? spec.Name}.");
+            if (IsWhatIf)
+            {
+                return;
+            }
         }
 
         var declined = 0;
@@ -43,46 +47,44 @@ public sealed class SetHdIovHostStateCommand : HdIovCmdletBase
                 $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{action}\" on target \"{step.Address}\".",
                 "Confirm",
                 out var reason);
-            if (reason == ShouldProcessReason.WhatIf)
-            {
-                continue;
-            }
-
-            if (!confirmed)
+            if (!confirmed && reason != ShouldProcessReason.WhatIf)
             {
                 declined++;
             }
         }
 
-        if (!plan.IsEmpty && !ShouldApply(plan, declined))
+        if (IsWhatIf)
         {
+            return;
+        }
+
+        if (declined > 0)
+        {
+            WriteWarning(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Nothing was applied: {declined} of {plan.Steps.Length} steps were declined, and a plan is applied whole or not at all. Run the command again and confirm every step, or change the spec."));
             return;
         }
 
         var result = RunWithProgress(
             $"Converging {spec.Name}",
-            (observer, cancellation) => new Executor(host).Apply(plan, spec, observer, cancellation),
+            (observer, cancellation) => new Executor(host).Apply(plan, observer, cancellation),
             host.Root);
+        if (result.StoppedAtRebootBarrier)
+        {
+            WriteWarning(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Stopped at a reboot barrier: {result.Deferred.Length} steps wait for a reboot. Reboot the host, then run Set-HdIovHostState again."));
+        }
+
         WriteObject(result);
     }
 
-    private bool ShouldApply(Plan plan, int declined)
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
-        {
-            return false;
-        }
-
-        if (declined == 0)
-        {
-            return true;
-        }
-
-        WriteWarning(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Nothing was applied: {declined} of {plan.Steps.Length} steps were declined, and a plan is applied whole or not at all. Run the command again and confirm every step, or change the spec."));
-        return false;
-    }
+    /// <summary>-WhatIf on the command line, or $WhatIfPreference when the switch is not given.</summary>
+    private bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? value is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     private static string Describe(PlanStep step) =>
         step.Disruption == Disruption.None

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
 using HdIov.Engine.Interop;
 
@@ -17,6 +18,8 @@ internal static class ErrorRecordFactory
     /// <summary>One record for any failure a cmdlet reports; a multi-diagnostic <see cref="HdIovException"/> keeps its full text.</summary>
     public static ErrorRecord FromException(Exception exception, object? target) => exception switch
     {
+        ApplyFailedException { Diagnostics.Count: 1, Cause: HostIoException io } failed =>
+            Create(failed, failed.Diagnostics[0].Code, CategoryOf(io.Errno), string.IsNullOrEmpty(io.Path) ? target : io.Path, failed.Diagnostics[0].Hint),
         HdIovException { Diagnostics.Count: 1 } single => FromDiagnostic(single.Diagnostics[0], target),
         HdIovException many when many.Diagnostics.Count > 1 =>
             Create(many, many.Diagnostics[0].Code, CategoryOf(many.Diagnostics[0].Code), target, many.Diagnostics[0].Hint),
