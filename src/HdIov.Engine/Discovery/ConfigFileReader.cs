@@ -83,14 +83,9 @@ internal static class ConfigFileReader
 
     public static OwnershipLedger ReadLedger(SysfsReader sysfs)
     {
-        if (sysfs.TryReadText(OwnershipLedger.Path) is not { } json)
-        {
-            return OwnershipLedger.Empty;
-        }
-
         try
         {
-            return LedgerSerializer.Read(json);
+            return LedgerFile.Fold(sysfs.TryReadText(OwnershipLedger.Path), sysfs.TryReadText(LedgerFile.LogPath));
         }
         catch (LedgerFormatException error)
         {

@@ -71,7 +71,7 @@ public static class CpuIdentification
         {
             for (var shift = 0; shift < 32; shift += 8)
             {
-                var value = (byte)(register >> shift);
+                var value = unchecked((byte)(register >> shift));
                 if (value != 0)
                 {
                     text.Append(value is >= 0x20 and < 0x7F ? (char)value : '?');

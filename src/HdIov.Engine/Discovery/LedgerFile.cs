@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HdIov.Engine.Host;
@@ -16,43 +15,47 @@ public static class LedgerFile
 
     internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static OwnershipLedger Read(IHost host)
+    public static OwnershipLedger Read(IHost host) =>
+        Fold(
+            host.Exists(OwnershipLedger.Path) ? host.ReadText(OwnershipLedger.Path) : null,
+            host.Exists(LogPath) ? host.ReadText(LogPath) : null);
+
+    /// <summary>The snapshot with the log's changes applied in order.</summary>
+    /// <exception cref="LedgerFormatException">The snapshot is not a ledger of a known version.</exception>
+    public static OwnershipLedger Fold(string? snapshot, string? log)
     {
-        var entries = new List<LedgerEntry>();
-        if (host.Exists(OwnershipLedger.Path))
+        if (snapshot is null && string.IsNullOrEmpty(log))
         {
-            entries.AddRange(JsonSerializer.Deserialize<LedgerSnapshot>(host.ReadText(OwnershipLedger.Path), Options)?.Entries ?? []);
+            return OwnershipLedger.Empty;
         }
 
-        if (host.Exists(LogPath))
+        var entries = snapshot is null ? [] : LedgerSerializer.Read(snapshot).Entries.ToList();
+        foreach (var line in (log ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (var line in host.ReadText(LogPath).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            LedgerEvent? change;
+            try
             {
-                LedgerEvent? change;
-                try
-                {
-                    change = JsonSerializer.Deserialize<LedgerEvent>(line, Options);
-                }
-                catch (JsonException)
-                {
-                    // A torn last line from a crash mid-append: the write it described did not complete.
-                    continue;
-                }
+                change = JsonSerializer.Deserialize<LedgerEvent>(line, Options);
+            }
+            catch (JsonException)
+            {
+                // A torn last line from a crash mid-append: the write it described did not complete.
+                continue;
+            }
 
-                if (change?.Entry is not { } entry)
-                {
-                    continue;
-                }
+            if (change?.Entry is not { } entry)
+            {
+                continue;
+            }
 
-                entries.RemoveAll(e => SameObject(e, entry));
-                if (change.Op == LedgerOperation.Add)
-                {
-                    entries.Add(entry);
-                }
+            entries.RemoveAll(e => SameObject(e, entry));
+            if (change.Op == LedgerOperation.Add)
+            {
+                entries.Add(entry);
             }
         }
 
@@ -72,7 +75,7 @@ public static class LedgerFile
         }
 
         var ledger = Read(host);
-        host.WriteFile(OwnershipLedger.Path, JsonSerializer.Serialize(new LedgerSnapshot(1, ledger.Entries), Options));
+        host.WriteFile(OwnershipLedger.Path, LedgerSerializer.Write(ledger));
         host.DeleteFile(LogPath);
     }
 
@@ -81,8 +84,6 @@ public static class LedgerFile
 
     private static bool SameObject(LedgerEntry a, LedgerEntry b) =>
         a.Kind == b.Kind && (a.Kind == LedgerEntryKind.Mdev ? a.Uuid == b.Uuid : a.Parent == b.Parent);
-
-    private sealed record LedgerSnapshot(int Version, ImmutableArray<LedgerEntry> Entries);
 
     private enum LedgerOperation
     {

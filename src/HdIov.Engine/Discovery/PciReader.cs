@@ -90,8 +90,10 @@ internal static class PciReader
             driverOverride = null;
         }
 
+        var sriov = ReadSriov(sysfs, directory, capabilities);
+        var barSizes = ReadBarSizes(sysfs.TryReadText(directory + "/resource"));
         var physicalFunction = PciAddress.TryParse(sysfs.LinkName(directory + "/physfn"), out var pf) ? pf : (PciAddress?)null;
-        return new PciFunction(
+        var function = new PciFunction(
             address,
             vendor.Value,
             device.Value,
@@ -104,9 +106,12 @@ internal static class PciReader
             SysfsReader.ParseInt(sysfs.LinkName(directory + "/iommu_group")),
             SysfsReader.ParseInt(sysfs.TryReadText(directory + "/numa_node")) ?? -1,
             capabilities,
-            ReadSriov(sysfs, directory, capabilities),
+            sriov,
             physicalFunction,
-            ReadBarSizes(sysfs.TryReadText(directory + "/resource")));
+            barSizes);
+
+        // A device removed mid-walk leaves its optional attributes looking absent; only a final check tells the two apart.
+        return sysfs.Host.Exists(directory) ? function : null;
     }
 
     private static SriovState? ReadSriov(SysfsReader sysfs, string directory, PciCapabilities capabilities)

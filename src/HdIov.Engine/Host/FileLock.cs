@@ -35,7 +35,7 @@ internal sealed class FileLock : IDisposable
             throw;
         }
 
-        File.WriteAllText(physical, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        NativeIo.WriteLockHolder(fd, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), path);
         return new FileLock(fd);
     }
 

@@ -30,6 +30,22 @@ internal static class NativeIo
         }
     }
 
+    /// <summary>
+    /// Records the lock holder through the locked descriptor itself, padded to a fixed width so a shorter pid
+    /// overwrites a longer one. Opening the file again through System.IO would take .NET's own flock and fail.
+    /// </summary>
+    public static unsafe void WriteLockHolder(SafeFdHandle fd, string holder, string hostPath)
+    {
+        var bytes = Encoding.ASCII.GetBytes(holder.PadRight(16));
+        fixed (byte* buffer = bytes)
+        {
+            if (Libc.Write(fd, buffer, (nuint)bytes.Length) < 0)
+            {
+                throw HostIoException.FromErrno(LastErrno(), hostPath, "write");
+            }
+        }
+    }
+
     public static SafeFdHandle OpenLockFile(string physicalPath, string hostPath)
     {
         var fd = Libc.Open(physicalPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);

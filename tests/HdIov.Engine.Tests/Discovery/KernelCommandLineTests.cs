@@ -9,7 +9,7 @@ public sealed class KernelCommandLineTests
     {
         var line = KernelCommandLine.Parse("BOOT_IMAGE=/vmlinuz ro intel_iommu=on,sm_on iommu=pt\n");
 
-        Assert.Equal(["on", "sm_on"], line.IntelIommuOptions);
+        Assert.Equal(["on", "sm_on"], line.IntelIommuOptions.ToArray());
         Assert.True(line.HasIntelIommuOption("sm_on"));
         Assert.True(line.IommuPassthrough);
         Assert.Empty(line.UnknownIntelIommuOptions);
@@ -21,6 +21,6 @@ public sealed class KernelCommandLineTests
         var line = KernelCommandLine.Parse("intel_iommu=on,sm=on");
 
         Assert.False(line.HasIntelIommuOption("sm_on"));
-        Assert.Equal(["sm=on"], line.UnknownIntelIommuOptions);
+        Assert.Equal(["sm=on"], line.UnknownIntelIommuOptions.ToArray());
     }
 }

@@ -115,6 +115,11 @@ public sealed class ConfigSpaceBuilder
             }
         }
 
+        if (_extended.Count > 0 && _extended[0] != 0x100)
+        {
+            throw new InvalidOperationException("the PCIe extended chain always starts at 0x100; add the first extended capability there");
+        }
+
         for (var i = 0; i < _extended.Count; i++)
         {
             var header = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(_extended[i]));

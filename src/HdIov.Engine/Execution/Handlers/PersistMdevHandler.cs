@@ -1,4 +1,5 @@
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
 
 namespace HdIov.Engine.Execution.Handlers;

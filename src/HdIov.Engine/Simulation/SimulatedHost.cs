@@ -1,0 +1,286 @@
+using HdIov.Engine.Host;
+using HdIov.Engine.Interop;
+
+namespace HdIov.Engine.Simulation;
+
+/// <summary>
+/// A folder laid out like <c>/</c> whose kernel is a model: reads go to the tree, writes to kernel
+/// attributes are answered by <see cref="KernelModel"/> with the kernel's errno values. Several processes
+/// may use one simulated host; the model serialises on <c>.hdiov-sim/kernel.lock</c>.
+/// </summary>
+public sealed class SimulatedHost : IHost
+{
+    private const string StatePath = TreeBuilder.StateDirectory + "/state.json";
+    private const string KernelLockPath = TreeBuilder.StateDirectory + "/kernel.lock";
+    private static readonly TimeSpan KernelLockTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly RootedFileSystem _files;
+    private readonly SimTree _tree;
+    private readonly SimulatedMachine _machine;
+    private readonly SimulatedHostProfile _profile;
+
+    private SimulatedHost(string root, SimulatedHostProfile profile)
+    {
+        _files = new RootedFileSystem(root);
+        _tree = new SimTree(_files);
+        _profile = profile;
+        _machine = new SimulatedMachine(profile.Data);
+    }
+
+    public string Root => _files.Root;
+
+    public bool IsSimulated => true;
+
+    public string ProfileName => _profile.Name;
+
+    public SimulatedHostProfile Profile => _profile;
+
+    public KernelRelease KernelRelease => new("Linux", _profile.KernelRelease, "x86_64");
+
+    public DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    /// <summary>Host writes (WriteAttribute, WriteFile, DeleteFile, Run) since the host was created or its faults last cleared.</summary>
+    public int WriteCount => WithState(state => state.WriteCount, save: false);
+
+    /// <summary>Builds a simulated host of <paramref name="profileName"/> in <paramref name="root"/> and boots it.</summary>
+    /// <param name="root">An empty or absent folder; with <paramref name="force"/>, also a previous simulated host, which is wiped.</param>
+    /// <param name="profileName">One of <see cref="SimulatedHostProfiles.All"/>.</param>
+    /// <param name="force">Replace a previous simulated host in <paramref name="root"/>. Never wipes a folder that is not one.</param>
+    public static SimulatedHost Create(string root, string profileName, bool force = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var profile = SimulatedHostProfiles.Get(profileName);
+        var full = Path.GetFullPath(root);
+        if (full == "/")
+        {
+            throw new ArgumentException("a simulated host cannot be created at /; give it a folder of its own", nameof(root));
+        }
+
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            if (!force)
+            {
+                throw new IOException($"{full} is not empty; pick an empty folder, or pass force to replace the simulated host in it");
+            }
+
+            if (!IsSimulatedRoot(full))
+            {
+                throw new IOException($"{full} is not empty and is not a simulated host (no .hdiov-sim/state.json); force only replaces a previous simulated host, so pick another folder");
+            }
+
+            foreach (var entry in new DirectoryInfo(full).EnumerateFileSystemInfos())
+            {
+                new SimTree(new RootedFileSystem(full)).Remove("/" + entry.Name);
+            }
+        }
+
+        Directory.CreateDirectory(full + TreeBuilder.StateDirectory);
+        var host = new SimulatedHost(full, profile);
+        TreeBuilder.BuildPersistent(host._tree, host._machine);
+        var state = new SimulationState { Profile = profile.Name };
+        state.Save(host._files.Physical(StatePath));
+        host.WithState(
+            s =>
+            {
+                host.Model(s).Boot(GrubConfig.BootedCmdline(host._tree.ReadText("/boot/grub/grub.cfg")));
+                return true;
+            },
+            save: true);
+        return host;
+    }
+
+    public static SimulatedHost Open(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        if (!IsSimulatedRoot(full))
+        {
+            throw new ArgumentException($"{full} is not a simulated host (no .hdiov-sim/state.json); create one with New-HdIovSimulatedHost", nameof(root));
+        }
+
+        var state = SimulationState.Load(full + StatePath);
+        return new SimulatedHost(full, SimulatedHostProfiles.Get(state.Profile));
+    }
+
+    public static bool IsSimulatedRoot(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return File.Exists(Path.GetFullPath(root).TrimEnd('/') + StatePath);
+    }
+
+    /// <summary>
+    /// A reboot: boot arguments come from /boot/grub/grub.cfg; mdevs and VFs are gone, drivers and
+    /// driver_override are back to defaults, QAT configs are re-read, parents register and mdevctl starts
+    /// the "auto" definitions.
+    /// </summary>
+    public void Reboot() => WithState(
+        state =>
+        {
+            Model(state).Boot(GrubConfig.BootedCmdline(_tree.ReadText("/boot/grub/grub.cfg")));
+            return true;
+        },
+        save: true);
+
+    public void InjectFault(SimulatedFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fault.AtWrite, 1);
+        WithState(
+            state =>
+            {
+                state.Faults.Add(new FaultEntry(fault.AtWrite, fault.Errno, fault.Crash, state.WriteCount));
+                return true;
+            },
+            save: true);
+    }
+
+    public void ClearFaults() => WithState(
+        state =>
+        {
+            state.Faults.Clear();
+            state.WriteCount = 0;
+            return true;
+        },
+        save: true);
+
+    public bool Exists(string path) => _files.Exists(path);
+
+    public bool IsDirectory(string path) => _files.IsDirectory(path);
+
+    public string ReadText(string path) => _files.ReadText(path);
+
+    public byte[] ReadBytes(string path) => _files.ReadBytes(path);
+
+    public IReadOnlyList<string> ListDirectory(string path) => _files.ListDirectory(path);
+
+    public string? ReadLink(string path) => _files.ReadLink(path);
+
+    public string ResolvePath(string path) => _files.ResolvePath(path);
+
+    public void WriteAttribute(string path, string value)
+    {
+        HostPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(value);
+        Counted(path, "write", state => Model(state).Write(path, value));
+    }
+
+    public void WriteFile(string path, string content)
+    {
+        HostPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(content);
+        Counted(path, "write", _ =>
+        {
+            if (IsKernelTree(path))
+            {
+                throw HostIoException.FromErrno(Errno.EACCES, path, "write");
+            }
+
+            _files.WriteFile(path, content);
+        });
+    }
+
+    public void AppendFile(string path, string content)
+    {
+        HostPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(content);
+        Counted(path, "append", _ =>
+        {
+            if (IsKernelTree(path))
+            {
+                throw HostIoException.FromErrno(Errno.EACCES, path, "write");
+            }
+
+            _files.AppendFile(path, content);
+        });
+    }
+
+    public void DeleteFile(string path)
+    {
+        HostPath.Validate(path);
+        Counted(path, "delete", _ =>
+        {
+            if (IsKernelTree(path))
+            {
+                throw HostIoException.FromErrno(Errno.EPERM, path, "delete");
+            }
+
+            _files.DeleteFile(path);
+        });
+    }
+
+    public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(program);
+        ArgumentNullException.ThrowIfNull(arguments);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WithState(
+            state =>
+            {
+                if (NextWriteFault(state) is { } fault)
+                {
+                    return fault.Crash
+                        ? throw new SimulatedCrashException($"simulated crash before running {program}")
+                        : new CommandResult(1, string.Empty, $"{program}: simulated failure ({fault.Errno})\n");
+                }
+
+                return Model(state).Run(program, arguments);
+            },
+            save: true);
+    }
+
+    public CpuIdResult CpuId(uint leaf, uint subleaf) => SimulatedCpuId.Answer(_profile.Data.Cpu, leaf, subleaf);
+
+    public IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        FileLock.Acquire(_files, path, timeout, () => Now, cancellationToken);
+
+    private static bool IsKernelTree(string path) =>
+        path.StartsWith("/sys/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal);
+
+    private KernelModel Model(SimulationState state) => new(_tree, _machine, state);
+
+    /// <summary>Counts one host write, fires a planned fault instead of it, or performs it.</summary>
+    private void Counted(string path, string operation, Action<SimulationState> write) => WithState(
+        state =>
+        {
+            if (NextWriteFault(state) is { } fault)
+            {
+                throw fault.Crash
+                    ? new SimulatedCrashException($"simulated crash before {operation} {path}")
+                    : HostIoException.FromErrno(fault.Errno, path, operation);
+            }
+
+            write(state);
+            return true;
+        },
+        save: true);
+
+    private static FaultEntry? NextWriteFault(SimulationState state)
+    {
+        state.WriteCount++;
+        var fault = state.Faults.FirstOrDefault(f => state.WriteCount - f.InjectedAtCount == f.AtWrite);
+        if (fault is not null)
+        {
+            state.Faults.Remove(fault);
+        }
+
+        return fault;
+    }
+
+    private T WithState<T>(Func<SimulationState, T> action, bool save)
+    {
+        using var kernelLock = FileLock.Acquire(_files, KernelLockPath, KernelLockTimeout, () => Now, CancellationToken.None);
+        var physical = _files.Physical(StatePath);
+        var state = SimulationState.Load(physical);
+        try
+        {
+            return action(state);
+        }
+        finally
+        {
+            if (save)
+            {
+                state.Save(physical);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace HdIov.Engine.Simulation;
+
+/// <summary>Source-generated JSON for profiles and state, so simulated hosts also work in trimmed and AOT builds.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    WriteIndented = true)]
+[JsonSerializable(typeof(ProfileData))]
+[JsonSerializable(typeof(SimulationState))]
+internal sealed partial class SimulationJsonContext : JsonSerializerContext
+{
+}

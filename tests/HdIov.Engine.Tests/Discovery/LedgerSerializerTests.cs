@@ -1,0 +1,39 @@
+using HdIov.Engine.Discovery;
+
+namespace HdIov.Engine.Tests.Discovery;
+
+public sealed class LedgerSerializerTests
+{
+    private static readonly Guid Uuid = new("2f0c9b0a-2b8a-4e39-9a53-7d6a1b1c0001");
+
+    [Fact]
+    public void Write_UsesCamelCaseStringEnumsAndVersion()
+    {
+        var ledger = new OwnershipLedger([
+            new LedgerEntry(LedgerEntryKind.Mdev, "0000:6b:00.0", Uuid, "4xxx-vqat_sym", "qat/0/sym/0", Persistence.HdIov),
+            new LedgerEntry(LedgerEntryKind.VirtualFunctions, "0000:f7:00.0", Count: 16, Driver: "vfio-pci")]);
+
+        var json = LedgerSerializer.Write(ledger);
+
+        Assert.Contains("\"version\": 1", json, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"VirtualFunctions\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"persistence\": \"HdIov\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"vdevName\": \"qat/0/sym/0\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", json, StringComparison.Ordinal);
+        Assert.Equal(ledger.Entries.AsEnumerable(), LedgerSerializer.Read(json).Entries.AsEnumerable());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"version\": 2, \"entries\": []}")]
+    [InlineData("{\"version\": 1, \"entries\": [{\"kind\": \"Mdev\", \"parent\": \"mtty\"}]}")]
+    [InlineData("{\"version\": 1, \"entries\": [{\"kind\": \"Spaceship\", \"parent\": \"mtty\"}]}")]
+    [InlineData("{\"version\": 1, \"entries\": [], \"extra\": true}")]
+    [InlineData("null")]
+    public void Read_InvalidLedger_ThrowsLedgerFormatException(string json)
+    {
+        var error = Assert.Throws<LedgerFormatException>(() => LedgerSerializer.Read(json));
+
+        Assert.Contains(OwnershipLedger.Path, error.Message, StringComparison.Ordinal);
+    }
+}
