@@ -89,7 +89,8 @@ function Write-Step([string] $Text) {
     Write-Host "==> $Text"
 }
 
-# Runs a native command; a non-zero exit code stops the build unless -AllowFailure, when the code is returned.
+# Runs a native command attached to this console (its output is not captured, so it keeps its colours and width);
+# a non-zero exit code stops the build unless -AllowFailure, when the code is returned.
 function Invoke-Native {
     param(
         [Parameter(Mandatory)] [string] $FilePath,
@@ -97,8 +98,16 @@ function Invoke-Native {
         [switch] $AllowFailure
     )
     Write-Verbose "$FilePath $($ArgumentList -join ' ')"
-    & $FilePath @ArgumentList | Out-Host
-    $code = $LASTEXITCODE
+    $start = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.UseShellExecute = $false
+    $start.WorkingDirectory = $RepoRoot
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.WaitForExit()
+    $code = $process.ExitCode
+    $process.Dispose()
     if ($code -ne 0 -and -not $AllowFailure) {
         throw "'$FilePath $($ArgumentList -join ' ')' exited with code $code."
     }
@@ -112,13 +121,7 @@ function Invoke-ChildPwsh {
         [string[]] $ArgumentList = @(),
         [switch] $AllowFailure
     )
-    Push-Location $RepoRoot
-    try {
-        Invoke-Native dotnet (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) -AllowFailure:$AllowFailure
-    }
-    finally {
-        Pop-Location
-    }
+    Invoke-Native dotnet (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) -AllowFailure:$AllowFailure
 }
 
 function Get-ModuleVersion {

@@ -14,7 +14,10 @@
     FormatsToProcess     = @('HdIov.format.ps1xml')
 
     # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
-    CmdletsToExport      = @()
+    CmdletsToExport      = @(
+        'Get-HdIovHost'
+        'New-HdIovSimulatedHost'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

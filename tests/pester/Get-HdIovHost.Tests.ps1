@@ -1,8 +1,12 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
     Import-HdIovModule
-    $sprRoot = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'spr')).Path
-    $pasidOffRoot = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (Join-Path $TestDrive 'pasid-off')).Path
+    $sprRoot = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'spr')).Path
+    $pasidOffRoot = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (New-TestHostPath 'pasid-off')).Path
+}
+
+AfterAll {
+    Remove-TestHostPaths
 }
 
 Describe 'Get-HdIovHost' -Tag Discovery {

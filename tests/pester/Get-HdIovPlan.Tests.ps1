@@ -5,10 +5,14 @@ BeforeAll {
     $invalid = Get-TestSpecPath 'unknown-key.yaml'
 }
 
+AfterAll {
+    Remove-TestHostPaths
+}
+
 Describe 'Get-HdIovPlan' -Tag Planning {
     Context 'on a bare spr-qat-e810 host' {
         BeforeAll {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'bare')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'bare')).Path
             $plan = Get-HdIovPlan -Path $spec -HostRoot $root
         }
 
@@ -47,7 +51,7 @@ Describe 'Get-HdIovPlan' -Tag Planning {
 
     Context 'with an invalid spec' {
         BeforeAll {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'invalid')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'invalid')).Path
             $lines = Get-Content $invalid
             $line = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match 'vdevz' }) + 1
             $column = $lines[$line - 1].IndexOf('vdevz') + 1
@@ -79,8 +83,8 @@ Describe 'Get-HdIovPlan' -Tag Planning {
 
     Context 'with a missing spec file' {
         It 'reports the path as not found' {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'missing')).Path
-            $failure = { Get-HdIovPlan -Path (Join-Path $TestDrive 'nope.yaml') -HostRoot $root } | Should -Throw -PassThru
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'missing')).Path
+            $failure = { Get-HdIovPlan -Path (New-TestHostPath 'nope.yaml') -HostRoot $root } | Should -Throw -PassThru
             $failure.FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
             $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
@@ -88,7 +92,7 @@ Describe 'Get-HdIovPlan' -Tag Planning {
 
     Context 'on spr-pasid-off' {
         It 'refuses SIOV VDEVs because the IOMMU has no PASID, and changes nothing' {
-            $root = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (Join-Path $TestDrive 'pasid-off')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (New-TestHostPath 'pasid-off')).Path
             $before = Get-TreeSnapshot $root
             $errors = $null
 

@@ -21,6 +21,31 @@ function Import-HdIovModule {
     Import-Module (Get-HdIovManifestPath) -Global -Force -ErrorAction Stop
 }
 
+# Simulated hosts live in a folder of their own, not in TestDrive: like sysfs they contain symbolic-link loops,
+# and Pester lists TestDrive recursively with .NET, which follows those links without end, around every block.
+$script:HostsRoot = $null
+
+# A path for a new simulated host, in a folder this test file owns; Remove-TestHostPaths deletes it.
+function New-TestHostPath([Parameter(Mandatory)] [string] $Name) {
+    if (-not $script:HostsRoot) {
+        $script:HostsRoot = Join-Path ([System.IO.Path]::GetTempPath()) "hdiov-pester-$([guid]::NewGuid().ToString('n'))"
+        New-Item -ItemType Directory -Path $script:HostsRoot | Out-Null
+    }
+    Join-Path $script:HostsRoot $Name
+}
+
+function Get-TestHostsRoot {
+    New-TestHostPath 'x' | Out-Null
+    $script:HostsRoot
+}
+
+function Remove-TestHostPaths {
+    if ($script:HostsRoot -and (Test-Path $script:HostsRoot)) {
+        Remove-Item -LiteralPath $script:HostsRoot -Recurse -Force
+    }
+    $script:HostsRoot = $null
+}
+
 function Get-TestSpecPath([Parameter(Mandatory)] [string] $Name) {
     Join-Path $PSScriptRoot 'TestData' $Name
 }
@@ -44,4 +69,4 @@ function Get-TreeSnapshot([Parameter(Mandatory)] [string] $Root) {
         }
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-TestSpecPath, Get-TreeSnapshot
+Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot

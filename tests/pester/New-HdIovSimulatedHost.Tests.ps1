@@ -3,9 +3,13 @@ BeforeAll {
     Import-HdIovModule
 }
 
+AfterAll {
+    Remove-TestHostPaths
+}
+
 Describe 'New-HdIovSimulatedHost' -Tag Simulation {
     It 'creates a host folder laid out like / and says which profile it is' {
-        $root = Join-Path $TestDrive 'created'
+        $root = New-TestHostPath 'created'
 
         $created = New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $root
 
@@ -18,18 +22,24 @@ Describe 'New-HdIovSimulatedHost' -Tag Simulation {
     }
 
     It 'resolves a PowerShell drive path to the file-system path' {
-        $created = New-HdIovSimulatedHost -Profile spr-pasid-off -Path 'TestDrive:/on-drive'
+        New-PSDrive -Name HdIovHosts -PSProvider FileSystem -Root (Get-TestHostsRoot) | Out-Null
+        try {
+            $created = New-HdIovSimulatedHost -Profile spr-pasid-off -Path 'HdIovHosts:/on-drive'
+        }
+        finally {
+            Remove-PSDrive -Name HdIovHosts
+        }
 
-        $created.Path | Should -Be (Join-Path $TestDrive 'on-drive')
-        Join-Path $TestDrive 'on-drive' 'sys' | Should -Exist
+        $created.Path | Should -Be (Join-Path (Get-TestHostsRoot) 'on-drive')
+        Join-Path (Get-TestHostsRoot) 'on-drive' 'sys' | Should -Exist
     }
 
     It 'matches the profile name without regard to case' {
-        (New-HdIovSimulatedHost -Profile SPR-QAT-E810 -Path (Join-Path $TestDrive 'upper')).Profile | Should -Be 'spr-qat-e810'
+        (New-HdIovSimulatedHost -Profile SPR-QAT-E810 -Path (New-TestHostPath 'upper')).Profile | Should -Be 'spr-qat-e810'
     }
 
     It 'creates nothing under -WhatIf' {
-        $root = Join-Path $TestDrive 'whatif'
+        $root = New-TestHostPath 'whatif'
 
         New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $root -WhatIf
 
@@ -37,17 +47,17 @@ Describe 'New-HdIovSimulatedHost' -Tag Simulation {
     }
 
     It 'refuses an unknown profile and names the known ones' {
-        $failure = { New-HdIovSimulatedHost -Profile no-such-profile -Path (Join-Path $TestDrive 'unknown') } |
+        $failure = { New-HdIovSimulatedHost -Profile no-such-profile -Path (New-TestHostPath 'unknown') } |
             Should -Throw -PassThru
 
         $failure.FullyQualifiedErrorId | Should -BeLike 'UnknownSimulatedHostProfile,*'
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failure.Exception.Message | Should -BeLike '*spr-qat-e810*'
-        Join-Path $TestDrive 'unknown' | Should -Not -Exist
+        New-TestHostPath 'unknown' | Should -Not -Exist
     }
 
     It 'refuses an occupied folder without -Force and replaces the host with it' {
-        $root = Join-Path $TestDrive 'again'
+        $root = New-TestHostPath 'again'
         New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $root | Out-Null
         $marker = Join-Path $root 'left-over.txt'
         Set-Content -Path $marker -Value 'from the first host'

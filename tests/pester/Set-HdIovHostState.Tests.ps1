@@ -5,10 +5,14 @@ BeforeAll {
     $invalid = Get-TestSpecPath 'unknown-key.yaml'
 }
 
+AfterAll {
+    Remove-TestHostPaths
+}
+
 Describe 'Set-HdIovHostState' -Tag Execution {
     Context '-WhatIf' {
         It 'changes nothing on the host' {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'whatif')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'whatif')).Path
             $before = Get-TreeSnapshot $root
 
             $output = Set-HdIovHostState -Path $spec -HostRoot $root -WhatIf
@@ -19,7 +23,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
 
         It 'changes nothing when $WhatIfPreference is set instead of the switch' {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'whatif-preference')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'whatif-preference')).Path
             $before = Get-TreeSnapshot $root
 
             & {
@@ -33,7 +37,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
 
     Context 'converging a bare spr-qat-e810 host' {
         BeforeAll {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'converge')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'converge')).Path
             $planned = Get-HdIovPlan -Path $spec -HostRoot $root
             $result = Set-HdIovHostState -Path $spec -HostRoot $root -Confirm:$false
         }
@@ -65,7 +69,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
 
         It 'reports each step as verbose output' {
-            $fresh = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'verbose')).Path
+            $fresh = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'verbose')).Path
             $verbose = Set-HdIovHostState -Path $spec -HostRoot $fresh -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             foreach ($step in (Get-HdIovPlan -Path $spec -HostRoot $root).Steps) {
                 $verbose.Message | Should -Not -BeNullOrEmpty
@@ -76,7 +80,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
 
     Context 'with a spec it cannot use' {
         It 'changes nothing when the spec is invalid' {
-            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'invalid')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'invalid')).Path
             $before = Get-TreeSnapshot $root
 
             $failure = { Set-HdIovHostState -Path $invalid -HostRoot $root -ErrorAction Stop } | Should -Throw -PassThru
@@ -86,7 +90,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
 
         It 'changes nothing when the plan is impossible (no PASID)' {
-            $root = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (Join-Path $TestDrive 'pasid-off')).Path
+            $root = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (New-TestHostPath 'pasid-off')).Path
             $before = Get-TreeSnapshot $root
 
             { Set-HdIovHostState -Path $spec -HostRoot $root -ErrorAction SilentlyContinue } | Should -Throw

@@ -4,9 +4,13 @@ BeforeAll {
     $spec = Get-TestSpecPath 'qat-two-pfs.yaml'
 }
 
+AfterAll {
+    Remove-TestHostPaths
+}
+
 Describe 'Test-HdIovHostState' -Tag Planning {
     BeforeAll {
-        $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $TestDrive 'host')).Path
+        $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'host')).Path
     }
 
     It 'returns $false on a host that lacks the declared VDEVs' {
@@ -37,7 +41,7 @@ Describe 'Test-HdIovHostState' -Tag Planning {
     }
 
     It 'answers $false with the reasons as errors when the plan is impossible' {
-        $pasidOff = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (Join-Path $TestDrive 'pasid-off')).Path
+        $pasidOff = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (New-TestHostPath 'pasid-off')).Path
         $errors = $null
 
         Test-HdIovHostState -Path $spec -HostRoot $pasidOff -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeExactly $false

@@ -10,14 +10,8 @@ namespace HdIov.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HdIovPlan")]
 [OutputType(typeof(Plan), typeof(string))]
-public sealed class GetHdIovPlanCommand : HdIovCmdletBase
+public sealed class GetHdIovPlanCommand : HdIovSpecCmdletBase
 {
-    /// <summary><para type="description">The spec document (YAML).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The spec document (YAML) that declares the host's desired state.")]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
     /// <summary><para type="description">Returns the plan as JSON text (for review, or as a CI artifact) instead of the plan object.</para></summary>
     [Parameter]
     public SwitchParameter AsJson { get; set; }

@@ -4,9 +4,6 @@ using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
-using HdIov.Engine.Model;
-using HdIov.Engine.Planning;
-using HdIov.Engine.Spec;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Progress;
 
@@ -14,7 +11,7 @@ namespace HdIov.PowerShell.Commands;
 
 /// <summary>
 /// What every host-facing cmdlet shares: the <c>-HostRoot</c> parameter and the host it opens, cancellation on
-/// Ctrl+C, spec loading with located errors, and the translation of engine failures into error records.
+/// Ctrl+C, progress relayed to the pipeline thread, and the translation of engine failures into error records.
 /// </summary>
 public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
 {
@@ -91,71 +88,10 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         return resolved;
     }
 
-    /// <summary>
-    /// Loads a spec. Each error becomes its own error record (id = diagnostic code, message with file:line:column),
-    /// warnings become warnings, and an invalid spec then stops the command before anything is observed or changed.
-    /// </summary>
-    protected HostSpec LoadSpec(string path)
-    {
-        var file = ResolveExistingFile(path);
-        var result = SpecLoader.LoadFile(file);
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            if (diagnostic.IsError)
-            {
-                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
-            }
-            else
-            {
-                WriteWarning(diagnostic.ToString());
-            }
-        }
-
-        if (!result.Succeeded || result.Spec is null)
-        {
-            var count = result.Diagnostics.Count(d => d.IsError);
-            var refused = new HdIovException($"The spec {file} has {count} error{(count == 1 ? string.Empty : "s")}; nothing was planned or changed.");
-            ThrowTerminatingError(new ErrorRecord(refused, "SpecInvalid", ErrorCategory.InvalidData, file));
-        }
-
-        return result.Spec!;
-    }
-
     protected HostState Observe()
     {
         var host = OpenHost();
         return Guard(() => new HostObserver(host).Observe(Cancellation), host.Root);
-    }
-
-    /// <summary>Plans, reporting each reason of a refused plan as its own error record before stopping.</summary>
-    protected Plan MakePlan(HostSpec spec, HostState state)
-    {
-        try
-        {
-            var plan = Planner.Plan(spec, state);
-            foreach (var warning in plan.Warnings)
-            {
-                WriteWarning(warning.ToString());
-            }
-
-            return plan;
-        }
-        catch (HdIovException refused) when (refused.Diagnostics.Count > 1)
-        {
-            foreach (var diagnostic in refused.Diagnostics)
-            {
-                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, spec.SourceFile));
-            }
-
-            var summary = new HdIovException($"The plan for {spec.SourceFile ?? spec.Name} was refused for {refused.Diagnostics.Count} reasons; nothing was changed.");
-            ThrowTerminatingError(new ErrorRecord(summary, refused.Diagnostics[0].Code, ErrorRecordFactory.CategoryOf(refused.Diagnostics[0].Code), spec.SourceFile));
-            throw;
-        }
-        catch (HdIovException refused)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.FromException(refused, spec.SourceFile));
-            throw;
-        }
     }
 
     /// <summary>Runs an engine call; its failures become one terminating error record.</summary>

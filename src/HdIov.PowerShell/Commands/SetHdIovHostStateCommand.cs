@@ -14,14 +14,8 @@ namespace HdIov.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "HdIovHostState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplyResult))]
-public sealed class SetHdIovHostStateCommand : HdIovCmdletBase
+public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
 {
-    /// <summary><para type="description">The spec document (YAML).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The spec document (YAML) that declares the host's desired state.")]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);

@@ -13,14 +13,8 @@ namespace HdIov.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "HdIovHostState")]
 [OutputType(typeof(bool), typeof(PlanStep))]
-public sealed class TestHdIovHostStateCommand : HdIovCmdletBase
+public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
 {
-    /// <summary><para type="description">The spec document (YAML).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The spec document (YAML) that declares the host's desired state.")]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = string.Empty;
-
     /// <summary><para type="description">Returns the steps that would converge the host instead of $true or $false.</para></summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }

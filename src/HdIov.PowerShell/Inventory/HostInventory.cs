@@ -5,7 +5,8 @@ namespace HdIov.PowerShell.Inventory;
 /// <summary>
 /// What <c>Get-HdIovHost</c> shows: the platform, the VT-d units, the devices that can be split, the mdev types
 /// with their free instances, the live VDEVs and the readiness findings. Every property is a scalar or a flat
-/// list of flat rows, so the object reads well as a list and converts to JSON at the default depth.
+/// array of flat rows (arrays, so PowerShell can index them), so the object reads well as a list and converts
+/// to JSON at the default depth.
 /// </summary>
 public sealed class HostInventory
 {
@@ -62,22 +63,18 @@ public sealed class HostInventory
             NumaNodes = state.Cpu.NumaNodes,
             Enqcmd = state.Cpu.Enqcmd,
             CommandLine = state.CommandLine.Raw,
-            IommuUnits = [.. state.IommuUnits.Select(IommuUnitInfo.From)],
-            Devices =
-            [
-                .. state.Functions
-                    .Where(f => !f.IsVirtualFunction
-                        && (f.Capabilities.Sriov is not null || f.Capabilities.Siov is not null || parents.Contains(f.Address.ToString())))
-                    .OrderBy(f => f.Address)
-                    .Select(f => DeviceInfo.From(f, parents.Contains(f.Address.ToString()))),
-            ],
-            MdevTypes =
-            [
-                .. state.MdevParents
-                    .OrderBy(p => p.Name, StringComparer.Ordinal)
-                    .SelectMany(p => p.Types.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => MdevTypeInfo.From(p, t))),
-            ],
-            Vdevs = [.. state.Mdevs.OrderBy(m => m.Parent, StringComparer.Ordinal).ThenBy(m => m.Uuid).Select(m => VdevInfo.From(m, state.Ledger))],
+            IommuUnits = state.IommuUnits.Select(IommuUnitInfo.From).ToArray(),
+            Devices = state.Functions
+                .Where(f => !f.IsVirtualFunction
+                    && (f.Capabilities.Sriov is not null || f.Capabilities.Siov is not null || parents.Contains(f.Address.ToString())))
+                .OrderBy(f => f.Address)
+                .Select(f => DeviceInfo.From(f, parents.Contains(f.Address.ToString())))
+                .ToArray(),
+            MdevTypes = state.MdevParents
+                .OrderBy(p => p.Name, StringComparer.Ordinal)
+                .SelectMany(p => p.Types.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => MdevTypeInfo.From(p, t)))
+                .ToArray(),
+            Vdevs = state.Mdevs.OrderBy(m => m.Parent, StringComparer.Ordinal).ThenBy(m => m.Uuid).Select(m => VdevInfo.From(m, state.Ledger)).ToArray(),
             Findings = findings,
             Ready = state.Findings.All(f => f.Level != ReadinessLevel.Blocker),
         };
