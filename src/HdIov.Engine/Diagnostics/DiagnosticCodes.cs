@@ -20,6 +20,9 @@ public static class DiagnosticCodes
     public const string UnknownReference = "HDIOV1011";
     public const string FileNotReadable = "HDIOV1012";
     public const string DuplicateKey = "HDIOV1013";
+    public const string UnsupportedYamlFeature = "HDIOV1014";
+    public const string MultipleDocuments = "HDIOV1015";
+    public const string DocumentTooLarge = "HDIOV1016";
 
     public const string NoDeviceMatches = "HDIOV2001";
     public const string CapacityExceeded = "HDIOV2002";

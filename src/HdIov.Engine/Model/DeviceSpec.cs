@@ -43,16 +43,28 @@ public sealed record DeviceSpec(
     OwnershipPolicy Ownership,
     SourceLocation? Location = null);
 
-/// <summary>Exactly one way of choosing PFs. A mdev parent that is not a PCI function (e.g. <c>mtty</c>) is chosen by <see cref="Parent"/>.</summary>
+/// <summary>
+/// Exactly one way of choosing PFs. A mdev parent that is not a PCI function (e.g. <c>mtty</c>) is chosen by <see cref="Parent"/>.
+/// Addresses come either as one <see cref="PciAddress"/> or as a list in <see cref="PciAddresses"/> (the spec's
+/// <c>pciAddress: [..]</c> form); <see cref="SelectedAddresses"/> gives both forms as one list.
+/// </summary>
 public sealed record DeviceSelector(
     string? Driver = null,
     Hardware.Pci.PciAddress? PciAddress = null,
     string? Vendor = null,
     string? Device = null,
-    string? Parent = null)
+    string? Parent = null,
+    ImmutableArray<Hardware.Pci.PciAddress> PciAddresses = default)
 {
+    /// <summary>The PCI addresses this selector names explicitly, in the order written; empty for the other selectors.</summary>
+    public ImmutableArray<Hardware.Pci.PciAddress> SelectedAddresses =>
+        PciAddress is { } address ? [address]
+        : PciAddresses.IsDefault ? []
+        : PciAddresses;
+
     public override string ToString() =>
         PciAddress is { } address ? $"pciAddress {address}"
+        : !PciAddresses.IsDefaultOrEmpty ? $"pciAddress [{string.Join(", ", PciAddresses)}]"
         : Parent is not null ? $"parent {Parent}"
         : Driver is not null ? $"driver {Driver}"
         : $"vendor {Vendor} device {Device}";

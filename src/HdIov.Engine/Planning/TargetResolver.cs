@@ -17,6 +17,23 @@ internal static class TargetResolver
         {
             var entry = spec.Devices[index];
             var chosen = Choose(entry.Select, state);
+            var missing = entry.Select.SelectedAddresses.Where(a => state.FindFunction(a) is not { IsVirtualFunction: false }).ToList();
+            foreach (var address in missing)
+            {
+                problems.Add(new Diagnostic(
+                    DiagnosticCodes.NoDeviceMatches,
+                    DiagnosticSeverity.Error,
+                    $"device '{entry.Name}' selects {address}, which is not a PCI physical function on this host",
+                    Hint(entry.Select),
+                    entry.Location,
+                    $"spec.devices[{index}].select.pciAddress"));
+            }
+
+            if (missing.Count > 0)
+            {
+                continue;
+            }
+
             if (chosen.Count == 0 && entry.Mode != SplitMode.None)
             {
                 problems.Add(new Diagnostic(
@@ -68,9 +85,10 @@ internal static class TargetResolver
         }
 
         IEnumerable<PciFunction> functions = state.Functions.Where(f => !f.IsVirtualFunction);
-        if (select.PciAddress is { } wanted)
+        var addresses = select.SelectedAddresses;
+        if (!addresses.IsEmpty)
         {
-            functions = functions.Where(f => f.Address == wanted);
+            functions = functions.Where(f => addresses.Contains(f.Address));
         }
 
         if (select.Driver is { } driver)
@@ -89,7 +107,7 @@ internal static class TargetResolver
         }
 
         var chosen = functions.OrderBy(f => f.Address).Select(f => (f.Address.ToString(), (PciFunction?)f)).ToList();
-        if (chosen.Count == 0 && select.Driver is { } parentDriver && select.PciAddress is null)
+        if (chosen.Count == 0 && select.Driver is { } parentDriver && addresses.IsEmpty)
         {
             chosen = [.. state.MdevParents
                 .Where(p => p.PciAddress is null && p.Driver == parentDriver)
@@ -103,7 +121,7 @@ internal static class TargetResolver
     private static string Hex(ushort value) => value.ToString("x4", CultureInfo.InvariantCulture);
 
     private static string Hint(DeviceSelector select) =>
-        select.PciAddress is not null ? "check the address with Get-HdIovDevice (lspci -D); the device may be absent or named differently"
+        !select.SelectedAddresses.IsEmpty ? "check the address with Get-HdIovDevice (lspci -D); the device may be absent or named differently"
         : select.Parent is not null ? "load the driver that registers this mdev parent; Get-HdIovHost lists the registered parents"
         : select.Driver is not null ? $"load and bind the '{select.Driver}' driver, or select by pciAddress"
         : "check the vendor and device IDs with Get-HdIovDevice";

@@ -16,7 +16,8 @@ internal sealed record ProfileData(
     string MdevDriver,
     IReadOnlyDictionary<string, DeviceTemplateData> Templates,
     IReadOnlyList<FunctionData> Functions,
-    IReadOnlyList<VirtualParentData>? VirtualParents);
+    IReadOnlyList<VirtualParentData>? VirtualParents = null,
+    FirmwareData? Firmware = null);
 
 internal sealed record GrubData(string Root, string CmdlineLinux, string CmdlineLinuxDefault);
 
@@ -39,10 +40,10 @@ internal sealed record IommuData(
     string OemId,
     string OemTableId,
     IReadOnlyList<IommuUnitData> Units,
-    IReadOnlyList<RmrrData>? Rmrrs,
-    bool AtsrAllPorts);
+    IReadOnlyList<RmrrData>? Rmrrs = null,
+    bool AtsrAllPorts = false);
 
-internal sealed record IommuUnitData(string Address, string Cap, string Ecap, int ProximityDomain, bool IncludePciAll, IReadOnlyList<string>? Buses);
+internal sealed record IommuUnitData(string Address, string Cap, string Ecap, int ProximityDomain, bool IncludePciAll, IReadOnlyList<string>? Buses = null);
 
 internal sealed record RmrrData(string Base, string End, string Device);
 
@@ -58,8 +59,8 @@ internal sealed record DeviceTemplateData(
     IReadOnlyList<BarData> Bars,
     IReadOnlyList<CapabilityData> Capabilities,
     IReadOnlyList<CapabilityData> ExtendedCapabilities,
-    SriovData? Sriov,
-    MdevParentData? Mdev);
+    SriovData? Sriov = null,
+    MdevParentData? Mdev = null);
 
 internal sealed record BarData(int Index, string Size, bool Is64Bit, bool Prefetchable);
 
@@ -81,21 +82,35 @@ internal sealed record CapabilityData(
     int LinkSpeed = 0,
     int LinkWidth = 0);
 
-internal sealed record SriovData(int TotalVfs, int Offset, int Stride, string VfTemplate, IReadOnlyList<BarData>? VfBars);
+internal sealed record SriovData(int TotalVfs, int Offset, int Stride, string VfTemplate, IReadOnlyList<BarData>? VfBars = null);
 
 internal sealed record MdevParentData(
     string Model,
-    bool RequiresScalableIommu,
-    string? MinBar0Size,
-    string? BudgetGroup,
-    int Budget,
-    int Banks,
     string ExhaustedErrno,
-    string? AvailableText,
-    IReadOnlyList<MdevTypeData>? Types);
+    bool RequiresScalableIommu = false,
+    string? MinBar0Size = null,
+    string? BudgetGroup = null,
+    int Budget = 0,
+    int Banks = 0,
+    string? AvailableText = null,
+    IReadOnlyList<MdevTypeData>? Types = null);
 
 internal sealed record MdevTypeData(string Name, string DisplayName, string DeviceApi, int Cost);
 
-internal sealed record FunctionData(string Address, string Template, int NumaNode, int? SriovOffset);
+internal sealed record FunctionData(string Address, string Template, int NumaNode, int? SriovOffset = null);
 
 internal sealed record VirtualParentData(string Name, string Path, string Driver, MdevParentData Mdev);
+
+/// <summary>BIOS settings exposed through the firmware-attributes class; a changed value takes effect at the next reboot.</summary>
+internal sealed record FirmwareData(string Driver, IReadOnlyList<FirmwareAttributeData> Attributes);
+
+internal sealed record FirmwareAttributeData(
+    string Name,
+    string DisplayName,
+    IReadOnlyList<string> PossibleValues,
+    string Default,
+    string Current,
+    IReadOnlyList<FirmwareEffectData>? Effects = null);
+
+/// <summary>What a BIOS value does to the VT-d units' ECAP at boot.</summary>
+internal sealed record FirmwareEffectData(string Value, string? EcapSet = null, string? EcapClear = null);

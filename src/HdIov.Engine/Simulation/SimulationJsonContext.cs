@@ -5,9 +5,10 @@ namespace HdIov.Engine.Simulation;
 /// <summary>Source-generated JSON for profiles and state, so simulated hosts also work in trimmed and AOT builds.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(ProfileData))]
 [JsonSerializable(typeof(SimulationState))]

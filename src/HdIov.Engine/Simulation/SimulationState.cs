@@ -27,6 +27,12 @@ internal sealed class SimulationState
     /// <summary>IDs added through a driver's new_id, as "vvvv:dddd" per driver.</summary>
     public Dictionary<string, List<string>> DynamicIds { get; set; } = [];
 
+    /// <summary>BIOS settings as stored by the firmware (written values), by attribute name.</summary>
+    public Dictionary<string, string> Firmware { get; set; } = [];
+
+    /// <summary>BIOS settings in effect since the last boot.</summary>
+    public Dictionary<string, string> FirmwareBooted { get; set; } = [];
+
     public static SimulationState Load(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationState)
             ?? throw new InvalidDataException($"simulated host state {path} is empty");

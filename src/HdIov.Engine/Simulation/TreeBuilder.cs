@@ -22,12 +22,14 @@ internal static class TreeBuilder
             tree.Text($"/etc/4xxx_dev{index}.conf", QatConfigFile.Template());
         }
 
-        tree.MakeDirectory("/etc/mdevctl.d");
+        // The mdevctl package installs these; mdevctl refuses to run without them.
+        tree.MakeDirectory("/etc/mdevctl.d/scripts.d/callouts");
+        tree.MakeDirectory("/etc/mdevctl.d/scripts.d/notifiers");
         tree.MakeDirectory("/var/lib");
     }
 
     /// <summary>Everything a freshly booted kernel shows before drivers bind: no mdevs, no VFs, no driver links.</summary>
-    public static void BuildVolatile(SimTree tree, SimulatedMachine machine, string cmdline)
+    public static void BuildVolatile(SimTree tree, SimulatedMachine machine, string cmdline, Func<IommuUnitData, ulong> ecapOf, IReadOnlyDictionary<string, string> stored)
     {
         var data = machine.Data;
         tree.Text("/proc/cmdline", cmdline + "\n");
@@ -35,7 +37,7 @@ internal static class TreeBuilder
         tree.Text("/proc/sys/kernel/osrelease", data.KernelRelease + "\n");
         tree.Text("/proc/version", $"Linux version {data.KernelRelease} (simulated host, profile {data.Name})\n");
         BuildNodes(tree, data);
-        BuildIommu(tree, machine);
+        BuildIommu(tree, machine, ecapOf);
 
         tree.MakeDirectory("/sys/bus/pci/devices");
         tree.Text("/sys/bus/pci/drivers_probe", string.Empty);
@@ -55,6 +57,11 @@ internal static class TreeBuilder
         tree.MakeDirectory("/sys/class/mdev_bus");
         tree.MakeDirectory("/sys/kernel/iommu_groups");
         tree.MakeDirectory("/dev");
+
+        if (data.Firmware is { } firmware)
+        {
+            BuildFirmware(tree, firmware, stored);
+        }
 
         foreach (var parent in data.VirtualParents ?? [])
         {
@@ -162,7 +169,7 @@ internal static class TreeBuilder
         }
     }
 
-    private static void BuildIommu(SimTree tree, SimulatedMachine machine)
+    private static void BuildIommu(SimTree tree, SimulatedMachine machine, Func<IommuUnitData, ulong> ecapOf)
     {
         var iommu = machine.Data.Iommu;
         tree.Bytes("/sys/firmware/acpi/tables/DMAR", DmarTableBuilder.Build(iommu, machine.Functions.Select(f => f.Address).ToList()));
@@ -174,12 +181,30 @@ internal static class TreeBuilder
             var domains = 1 << (4 + (2 * (int)(cap & 0x7)));
             tree.Text($"{dir}/intel-iommu/address", Hex.Parse(unit.Address, "address").ToString("x", CultureInfo.InvariantCulture) + "\n");
             tree.Text($"{dir}/intel-iommu/cap", cap.ToString("x", CultureInfo.InvariantCulture) + "\n");
-            tree.Text($"{dir}/intel-iommu/ecap", Hex.Parse(unit.Ecap, "ecap").ToString("x", CultureInfo.InvariantCulture) + "\n");
+            tree.Text($"{dir}/intel-iommu/ecap", ecapOf(unit).ToString("x", CultureInfo.InvariantCulture) + "\n");
             tree.Text($"{dir}/intel-iommu/version", iommu.Version + "\n");
             tree.Text($"{dir}/intel-iommu/domains_supported", domains.ToString(CultureInfo.InvariantCulture) + "\n");
             tree.Text($"{dir}/intel-iommu/domains_used", "1\n");
             tree.Link($"/sys/class/iommu/dmar{i}", dir);
         }
+    }
+
+    private static void BuildFirmware(SimTree tree, FirmwareData firmware, IReadOnlyDictionary<string, string> stored)
+    {
+        var dir = $"/sys/devices/virtual/firmware-attributes/{firmware.Driver}";
+        foreach (var attribute in firmware.Attributes)
+        {
+            var attributeDir = $"{dir}/attributes/{attribute.Name}";
+            tree.Text($"{attributeDir}/type", "enumeration\n");
+            tree.Text($"{attributeDir}/current_value", stored.GetValueOrDefault(attribute.Name, attribute.Current) + "\n");
+            tree.Text($"{attributeDir}/default_value", attribute.Default + "\n");
+            tree.Text($"{attributeDir}/possible_values", string.Join(';', attribute.PossibleValues) + "\n");
+            tree.Text($"{attributeDir}/display_name", attribute.DisplayName + "\n");
+            tree.Text($"{attributeDir}/display_name_language_code", "en_US.UTF-8\n");
+        }
+
+        tree.Text($"{dir}/attributes/pending_reboot", "0\n");
+        tree.Link($"/sys/class/firmware-attributes/{firmware.Driver}", dir);
     }
 
     private static int SocketOf(CpuData cpu, int logicalCpu) => logicalCpu % (cpu.Sockets * cpu.CoresPerSocket) / cpu.CoresPerSocket;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HdIov.Engine.Host;
 using HdIov.Engine.Interop;
 using HdIov.Engine.Simulation;
@@ -34,10 +35,10 @@ internal sealed class SimulatedHostScope : IDisposable
     /// <summary>Sets the QAT PF's NumberAdis (and services) and restarts it with adf_ctl.</summary>
     public CommandResult ConfigureQat(int index, int adis, string services = "asym;dc", int kernelCy = 0)
     {
-        var text = Host.ReadText($"/etc/4xxx_dev{index}.conf")
-            .Replace("NumberAdis = 0", $"NumberAdis = {adis}", StringComparison.Ordinal)
-            .Replace("ServicesEnabled = asym;dc", $"ServicesEnabled = {services}", StringComparison.Ordinal)
-            .Replace("[KERNEL]\nNumberCyInstances = 0", $"[KERNEL]\nNumberCyInstances = {kernelCy}", StringComparison.Ordinal);
+        var text = Host.ReadText($"/etc/4xxx_dev{index}.conf");
+        text = Regex.Replace(text, "NumberAdis = [0-9]+", $"NumberAdis = {adis}");
+        text = Regex.Replace(text, "ServicesEnabled = .*", $"ServicesEnabled = {services}");
+        text = Regex.Replace(text, "\\[KERNEL\\]\nNumberCyInstances = [0-9]+", $"[KERNEL]\nNumberCyInstances = {kernelCy}");
         Host.WriteFile($"/etc/4xxx_dev{index}.conf", text);
         return Host.Run("adf_ctl", [$"qat_dev{index}", "restart"]);
     }

@@ -1,0 +1,32 @@
+namespace HdIov.Engine.Tests.Spec;
+
+/// <summary>Files of the repository (examples, schemas), found by walking up from the test's base directory to HdIov.Iac.sln.</summary>
+internal static class RepositoryFiles
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string SchemaPath => Path.Combine(Root, "schemas", "hdiov.v1alpha1.schema.json");
+
+    public static IEnumerable<string> ValidExamples =>
+        Directory.EnumerateFiles(Path.Combine(Root, "examples"), "*.yaml", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}invalid{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    public static IEnumerable<string> InvalidExamples =>
+        Directory.EnumerateFiles(Path.Combine(Root, "examples", "invalid"), "*.yaml").Order(StringComparer.Ordinal);
+
+    public static string Relative(string path) => Path.GetRelativePath(Root, path);
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "HdIov.Iac.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"HdIov.Iac.sln not found above {AppContext.BaseDirectory}");
+    }
+}

@@ -1,0 +1,127 @@
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Model;
+
+namespace HdIov.Engine.Tests.Spec;
+
+public sealed class SpecLoaderAttachmentTests
+{
+    // Lines 1-11; attachments start on line 12.
+    private const string Head = """
+        apiVersion: hdiov.dev/v1alpha1
+        kind: HostState
+        metadata: { name: node }
+        spec:
+          devices:
+            - { name: qat, select: { pciAddress: [ "0000:6b:00.0", "0000:70:00.0" ] }, mode: siov, vdevs: { asym: 2, dc: 1 } }
+            - { name: vf, select: { driver: 4xxx }, mode: sriov, vfs: { count: 2 } }
+            - { name: any, select: { driver: ice }, mode: siov, vdevs: { ice-vdcm: 4 } }
+
+
+
+          attachments:
+
+        """;
+
+    [Fact]
+    public void LoadText_Attachments_BuildTheModelWithDefaults()
+    {
+        var spec = SpecAssert.Valid(Head + """
+                - vdevs: [ qat/1/asym/1, any/7/ice-vdcm/3 ]
+                  vm: { name: vm01 }
+                - vdevs: [ qat/0/dc/0 ]
+                  vm: { name: vm02, uri: "qemu+ssh://root@host/system", live: false }
+                - vdevs: [ qat/0/asym/0 ]
+                  container: {}
+            """);
+
+        Assert.Equal([new VdevName("qat", 1, "asym", 1), new VdevName("any", 7, "ice-vdcm", 3)], spec.Attachments[0].Vdevs.ToArray());
+        Assert.Equal(new VmTarget("vm01", "qemu:///system", true), spec.Attachments[0].Vm);
+        Assert.Equal(new VmTarget("vm02", "qemu+ssh://root@host/system", false), spec.Attachments[1].Vm);
+        Assert.Equal(new ContainerTarget(true), spec.Attachments[2].Container);
+        Assert.Null(spec.Attachments[2].Vm);
+    }
+
+    [Theory]
+    [InlineData("qat/0/asym", DiagnosticCodes.InvalidName)]
+    [InlineData("../0/asym/0", DiagnosticCodes.InvalidName)]
+    [InlineData("qat/٠/asym/0", DiagnosticCodes.InvalidName)]
+    [InlineData("qat/0/asym/99999999999", DiagnosticCodes.InvalidName)]
+    [InlineData("nic/0/asym/0", DiagnosticCodes.UnknownReference)]
+    [InlineData("qat/0/sym/0", DiagnosticCodes.UnknownReference)]
+    [InlineData("qat/0/asym/2", DiagnosticCodes.UnknownReference)]
+    [InlineData("qat/2/asym/0", DiagnosticCodes.UnknownReference)]
+    [InlineData("vf/0/asym/0", DiagnosticCodes.UnknownReference)]
+    public void LoadText_VdevThatIsNotDeclared_IsReportedAtTheName(string vdev, string code)
+    {
+        var diagnostic = SpecAssert.Single(Head + $"    - {{ vdevs: [ \"{vdev}\" ], vm: {{ name: vm01 }} }}\n", code, "spec.attachments[0].vdevs[0]", 13, 18);
+
+        Assert.DoesNotContain(diagnostic.Message, c => c > '~');
+    }
+
+    [Fact]
+    public void LoadText_MisspeltDeviceInReference_SuggestsTheEntry()
+    {
+        var diagnostic = SpecAssert.Single(Head + "    - { vdevs: [ qta/0/asym/0 ], vm: { name: vm01 } }\n", DiagnosticCodes.UnknownReference, "spec.attachments[0].vdevs[0]", 13, 18);
+
+        Assert.Equal("did you mean 'qat'?", diagnostic.Hint);
+    }
+
+    [Fact]
+    public void LoadText_VdevAttachedTwice_ConflictsAtTheSecond()
+    {
+        SpecAssert.Single(
+            Head + "    - { vdevs: [ qat/0/asym/0 ], vm: { name: vm01 } }\n    - { vdevs: [ qat/0/asym/0 ], container: {} }\n",
+            DiagnosticCodes.ConflictingFields,
+            "spec.attachments[1].vdevs[0]",
+            14,
+            18);
+    }
+
+    [Fact]
+    public void LoadText_VdevListedTwiceInOneAttachment_IsADuplicate()
+    {
+        SpecAssert.Single(Head + "    - { vdevs: [ qat/0/asym/0, qat/0/asym/0 ], vm: { name: vm01 } }\n", DiagnosticCodes.DuplicateName, "spec.attachments[0].vdevs[1]", 13, 32);
+    }
+
+    [Fact]
+    public void LoadText_VmAndContainer_Conflict()
+    {
+        SpecAssert.Single(Head + "    - vdevs: [ qat/0/asym/0 ]\n      vm: { name: vm01 }\n      container: { cdi: true }\n", DiagnosticCodes.ConflictingFields, "spec.attachments[0].container", 15, 7);
+    }
+
+    [Fact]
+    public void LoadText_NoTarget_IsMissing()
+    {
+        SpecAssert.Single(Head + "    - vdevs: [ qat/0/asym/0 ]\n", DiagnosticCodes.MissingKey, "spec.attachments[0]", 13, 7);
+    }
+
+    [Fact]
+    public void LoadText_EmptyVdevList_IsInvalid()
+    {
+        SpecAssert.Single(Head + "    - { vdevs: [], container: {} }\n", DiagnosticCodes.InvalidValue, "spec.attachments[0].vdevs", 13, 7);
+    }
+
+    [Theory]
+    [InlineData("\"qemu:// system\"")]
+    [InlineData("\"system\"")]
+    [InlineData("\"qemu:///system\\n\"")]
+    [InlineData("\"\"")]
+    public void LoadText_BadVmUri_IsInvalid(string uri)
+    {
+        SpecAssert.Single(Head + $"    - {{ vdevs: [ qat/0/asym/0 ], vm: {{ name: vm01, uri: {uri} }} }}\n", DiagnosticCodes.InvalidValue, "spec.attachments[0].vm.uri", 13, 57);
+    }
+
+    [Theory]
+    [InlineData("live: yes")]
+    [InlineData("live: \"true\"")]
+    public void LoadText_LiveNotABoolean_IsInvalid(string live)
+    {
+        SpecAssert.Single(Head + $"    - {{ vdevs: [ qat/0/asym/0 ], vm: {{ name: vm01, {live} }} }}\n", DiagnosticCodes.InvalidValue, "spec.attachments[0].vm.live", 13, 58);
+    }
+
+    [Fact]
+    public void LoadText_VmWithoutName_IsMissingKey()
+    {
+        SpecAssert.Single(Head + "    - { vdevs: [ qat/0/asym/0 ], vm: { live: true } }\n", DiagnosticCodes.MissingKey, "spec.attachments[0].vm.name", 13, 38);
+    }
+}
