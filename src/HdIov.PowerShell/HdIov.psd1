@@ -16,7 +16,10 @@
     # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
     CmdletsToExport      = @(
         'Get-HdIovHost'
+        'Get-HdIovPlan'
         'New-HdIovSimulatedHost'
+        'Set-HdIovHostState'
+        'Test-HdIovHostState'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

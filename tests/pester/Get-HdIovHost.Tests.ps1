@@ -34,7 +34,7 @@ Describe 'Get-HdIovHost' -Tag Discovery {
 
         It 'lists the eight QAT 4xxx PFs and the E810 port as splittable devices' {
             @($inventory.Devices | Where-Object Id -eq '8086:4940').Count | Should -Be 8
-            $inventory.Devices.Address | Should -Contain '0000:16:00.0'
+            $inventory.Devices.PciAddress | Should -Contain '0000:16:00.0'
         }
 
         It 'has no blocker and says it is ready' {
@@ -47,7 +47,7 @@ Describe 'Get-HdIovHost' -Tag Discovery {
             $truncated | Should -BeNullOrEmpty
             $back = $json | ConvertFrom-Json
             $back.IommuUnits.Count | Should -Be $inventory.IommuUnits.Count
-            $back.Devices[0].Address | Should -Be $inventory.Devices[0].Address
+            $back.Devices[0].PciAddress | Should -Be $inventory.Devices[0].PciAddress
         }
 
         It 'formats as a readable list with one line per VT-d unit' {

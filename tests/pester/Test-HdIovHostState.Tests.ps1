@@ -37,7 +37,7 @@ Describe 'Test-HdIovHostState' -Tag Planning {
         $simulated.WriteAttribute("/sys/bus/mdev/devices/$($victim.Uuid)/remove", '1')
 
         Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeExactly $false
-        (Test-HdIovHostState -Path $spec -HostRoot $root -Detailed).Address | Should -Contain 'qat/0/asym/0'
+        Test-HdIovHostState -Path $spec -HostRoot $root -Detailed | ForEach-Object Address | Should -Contain 'qat/0/asym/0'
     }
 
     It 'answers $false with the reasons as errors when the plan is impossible' {
@@ -46,6 +46,6 @@ Describe 'Test-HdIovHostState' -Tag Planning {
 
         Test-HdIovHostState -Path $spec -HostRoot $pasidOff -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeExactly $false
 
-        @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'HDIOV2004,*' }) | Should -Not -BeNullOrEmpty
+        @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'HDIOV2004,*' }) | Should -Not -BeNullOrEmpty
     }
 }

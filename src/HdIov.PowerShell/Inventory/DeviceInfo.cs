@@ -6,7 +6,8 @@ namespace HdIov.PowerShell.Inventory;
 /// <summary>A physical function that can be split, with the capabilities that decide how.</summary>
 public sealed class DeviceInfo
 {
-    public required string Address { get; init; }
+    /// <summary>The PCI address (domain:bus:device.function); not <c>Address</c>, which PowerShell arrays already have as a method.</summary>
+    public required string PciAddress { get; init; }
 
     /// <summary><c>vendor:device</c> in hex, as lspci -n prints it.</summary>
     public required string Id { get; init; }
@@ -32,7 +33,7 @@ public sealed class DeviceInfo
 
     public static DeviceInfo From(PciFunction function, bool isMdevParent) => new()
     {
-        Address = function.Address.ToString(),
+        PciAddress = function.Address.ToString(),
         Id = string.Create(CultureInfo.InvariantCulture, $"{function.VendorId:x4}:{function.DeviceId:x4}"),
         Driver = function.Driver,
         NumaNode = function.NumaNode,

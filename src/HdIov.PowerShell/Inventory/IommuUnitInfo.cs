@@ -8,7 +8,8 @@ public sealed class IommuUnitInfo
 {
     public required string Name { get; init; }
 
-    public required string Address { get; init; }
+    /// <summary>The register base address from the DMAR table (not <c>Address</c>: PowerShell arrays have a method of that name).</summary>
+    public required string RegisterBase { get; init; }
 
     public required string Version { get; init; }
 
@@ -32,7 +33,7 @@ public sealed class IommuUnitInfo
     public static IommuUnitInfo From(IommuUnit unit) => new()
     {
         Name = unit.Name,
-        Address = "0x" + unit.Address.ToString("x", CultureInfo.InvariantCulture),
+        RegisterBase = "0x" + unit.Address.ToString("x", CultureInfo.InvariantCulture),
         Version = unit.Version,
         ScalableMode = unit.Ecap.ScalableMode,
         Pasid = unit.Ecap.Pasid,
