@@ -21,6 +21,12 @@ function Show-Command([string] $Text) {
     Write-Host "PS> $Text" -ForegroundColor Cyan
 }
 
+# Formats like the console would, but wide enough for plan lines when the output goes to a log.
+$width = if ([Console]::IsOutputRedirected) { 160 } else { [Math]::Max($Host.UI.RawUI.WindowSize.Width, 80) }
+function Show-Output {
+    $input | Out-String -Width $width | Write-Host -NoNewline
+}
+
 $relativeSpec = [System.IO.Path]::GetRelativePath((Get-Location).Path, $SpecPath)
 $relativeRoot = [System.IO.Path]::GetRelativePath((Get-Location).Path, $HostRoot)
 
@@ -30,33 +36,33 @@ if (Test-Path $HostRoot) {
 }
 
 Show-Command "New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $relativeRoot"
-New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $HostRoot | Format-List | Out-Host
+New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $HostRoot | Format-List | Show-Output
 
 Show-Command "`$env:HDIOV_HOST_ROOT = '$relativeRoot'"
 $env:HDIOV_HOST_ROOT = $HostRoot
 
 Show-Command 'Get-HdIovHost'
-Get-HdIovHost | Out-Host
+Get-HdIovHost | Show-Output
 
 Show-Command "Get-HdIovPlan -Path $relativeSpec"
-Get-HdIovPlan -Path $SpecPath | Out-Host
+Get-HdIovPlan -Path $SpecPath | Show-Output
 
 Show-Command "Set-HdIovHostState -Path $relativeSpec"
-Set-HdIovHostState -Path $SpecPath | Out-Host
+Set-HdIovHostState -Path $SpecPath | Show-Output
 
 Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
-(Get-HdIovHost).Vdevs | Format-Table | Out-Host
+(Get-HdIovHost).Vdevs | Format-Table | Show-Output
 
 Show-Command "Test-HdIovHostState -Path $relativeSpec"
 $converged = Test-HdIovHostState -Path $SpecPath
-$converged | Out-Host
+$converged | Show-Output
 
 Show-Command "Set-HdIovHostState -Path $relativeSpec -Verbose   # again: nothing left to do"
-Set-HdIovHostState -Path $SpecPath -Verbose | Out-Host
+Set-HdIovHostState -Path $SpecPath -Verbose | Show-Output
 
 Show-Command "Get-HdIovPlan -Path $relativeSpec"
 $again = Get-HdIovPlan -Path $SpecPath
-$again | Out-Host
+$again | Show-Output
 
 if (-not $converged -or -not $again.IsEmpty) {
     throw 'The demo host did not converge: planning after apply still has steps.'

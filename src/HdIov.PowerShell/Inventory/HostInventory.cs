@@ -74,7 +74,13 @@ public sealed class HostInventory
                 .OrderBy(p => p.Name, StringComparer.Ordinal)
                 .SelectMany(p => p.Types.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => MdevTypeInfo.From(p, t)))
                 .ToArray(),
-            Vdevs = state.Mdevs.OrderBy(m => m.Parent, StringComparer.Ordinal).ThenBy(m => m.Uuid).Select(m => VdevInfo.From(m, state.Ledger)).ToArray(),
+            Vdevs = state.Mdevs
+                .Select(m => VdevInfo.From(m, state.Ledger))
+                .OrderBy(v => v.Parent, StringComparer.Ordinal)
+                .ThenBy(v => v.Name is null)
+                .ThenBy(v => v.Name, StringComparer.Ordinal)
+                .ThenBy(v => v.Uuid)
+                .ToArray(),
             Findings = findings,
             Ready = state.Findings.All(f => f.Level != ReadinessLevel.Blocker),
         };
