@@ -1,0 +1,370 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry point for building, laying out, testing and demonstrating HdIov.Iac.
+
+.DESCRIPTION
+    Runs the named tasks in dependency order; a task that needs another runs it first, once.
+
+      Bootstrap  dotnet tool restore; the Debian packages the tests drive (pciutils, mdevctl,
+                 util-linux; installed with apt-get when running as root); Pester from its NuGet package.
+      Build      dotnet build of HdIov.Iac.sln; warnings are errors.
+      Layout     assembles the module under out/HdIov/<version>/ (manifest stamped from
+                 Directory.Build.props, format file, the module assembly and its dependencies).
+      Test       xunit (dotnet test, TRX) and Pester (in a child pwsh against out/), then one line
+                 "N passed, N failed, N skipped" over every runner; exits non-zero on any failure
+                 or when no test ran.
+      Demo       creates a simulated spr-qat-e810 host under .demo/, shows its inventory, plans and
+                 converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
+      Bench      runs the BenchmarkDotNet project in bench/ (Release).
+      Clean      removes artifacts/, out/ and .demo/.
+
+.PARAMETER Task
+    One or more tasks to run. Default: Build.
+
+.PARAMETER Configuration
+    The dotnet build configuration. Default: Debug.
+
+.PARAMETER Tag
+    Runs only Pester tests with one of these tags and xunit tests whose Category trait is one of them.
+
+.PARAMETER ExcludeTag
+    Leaves out Pester tests with these tags and xunit tests whose Category trait is one of them.
+
+.PARAMETER BenchmarkFilter
+    The BenchmarkDotNet --filter glob for the Bench task. Default: every benchmark.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+
+    Builds the module and walks through a converge on a simulated Sapphire Rapids host.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+
+    Builds, lays out the module, runs every xunit and Pester test and prints the summary line.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test -Tag Module
+
+    Runs only the tests tagged Module.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Layout -Configuration Release
+
+    Writes a Release build of the module to out/HdIov/<version>/.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug',
+
+    [string[]] $Tag = @(),
+
+    [string[]] $ExcludeTag = @(),
+
+    [string] $BenchmarkFilter = '*'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$RepoRoot = $PSScriptRoot
+$Solution = Join-Path $RepoRoot 'HdIov.Iac.sln'
+$ArtifactsDir = Join-Path $RepoRoot 'artifacts'
+$OutDir = Join-Path $RepoRoot 'out'
+$ModuleName = 'HdIov'
+$DebianPackages = @('pciutils', 'mdevctl', 'util-linux')
+$PesterVersion = '5.7.1'
+
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
+
+function Write-Step([string] $Text) {
+    Write-Host "==> $Text"
+}
+
+# Runs a native command attached to this console (its output is not captured, so it keeps its colours and width);
+# a non-zero exit code stops the build unless -AllowFailure, when the code is returned.
+function Invoke-Native {
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [switch] $AllowFailure
+    )
+    Write-Verbose "$FilePath $($ArgumentList -join ' ')"
+    $start = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.UseShellExecute = $false
+    $start.WorkingDirectory = $RepoRoot
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.WaitForExit()
+    $code = $process.ExitCode
+    $process.Dispose()
+    if ($code -ne 0 -and -not $AllowFailure) {
+        throw "'$FilePath $($ArgumentList -join ' ')' exited with code $code."
+    }
+    return $code
+}
+
+# The pinned pwsh from the tool manifest, in a fresh process: the build's own session never loads the module.
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @(),
+        [switch] $AllowFailure
+    )
+    Invoke-Native dotnet (@('pwsh', '-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) -AllowFailure:$AllowFailure
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props'))
+    $node = $props.SelectSingleNode('/Project/PropertyGroup/VersionPrefix')
+    if ($null -eq $node -or [string]::IsNullOrWhiteSpace($node.InnerText)) {
+        throw 'Directory.Build.props has no VersionPrefix; it is the single source of the module version.'
+    }
+    $node.InnerText.Trim()
+}
+
+function Get-ModuleLayoutDir {
+    Join-Path $OutDir $ModuleName (Get-ModuleVersion)
+}
+
+function Get-NuGetPackagesDir {
+    if ($env:NUGET_PACKAGES) {
+        return $env:NUGET_PACKAGES
+    }
+    $line = dotnet nuget locals global-packages --list | Select-Object -First 1
+    if ($LASTEXITCODE -ne 0 -or $line -notmatch '^global-packages:\s*(.+)$') {
+        throw "Could not find the NuGet packages folder ('dotnet nuget locals global-packages --list' said: $line)."
+    }
+    $Matches[1].Trim()
+}
+
+function Get-PesterManifestPath {
+    Join-Path (Get-NuGetPackagesDir) 'pester' $PesterVersion 'tools' 'Pester.psd1'
+}
+
+function Test-IsRoot {
+    $IsLinux -and ((& id -u) -eq '0')
+}
+
+function Get-MissingDebianPackages {
+    if (-not (Get-Command dpkg-query -ErrorAction Ignore)) {
+        return @()
+    }
+    @($DebianPackages | Where-Object {
+            $status = & dpkg-query -W -f '${Status}' $_ 2>$null
+            $LASTEXITCODE -ne 0 -or $status -notmatch 'install ok installed'
+        })
+}
+
+$Tasks = [ordered]@{}
+$Completed = [System.Collections.Generic.HashSet[string]]::new()
+
+function Register-Task([string] $Name, [string[]] $DependsOn, [scriptblock] $Action) {
+    $Tasks[$Name] = [pscustomobject]@{ Name = $Name; DependsOn = $DependsOn; Action = $Action }
+}
+
+function Invoke-Task([string] $Name) {
+    if ($Completed.Contains($Name)) {
+        return
+    }
+    $definition = $Tasks[$Name]
+    foreach ($dependency in $definition.DependsOn) {
+        Invoke-Task $dependency
+    }
+    Write-Step $Name
+    & $definition.Action
+    [void] $Completed.Add($Name)
+}
+
+Register-Task Bootstrap @() {
+    Invoke-Native dotnet tool, restore | Out-Null
+
+    $missing = @(Get-MissingDebianPackages)
+    if ($missing.Count -gt 0) {
+        if (Test-IsRoot) {
+            Write-Host "Installing Debian packages: $($missing -join ', ')"
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get update | Out-Null
+            Invoke-Native apt-get (@('install', '-y', '--no-install-recommends') + $missing) | Out-Null
+        }
+        else {
+            Write-Warning "Debian packages missing: $($missing -join ', '). Install them with: sudo apt-get install -y $($missing -join ' '). Tests that drive them will fail until then."
+        }
+    }
+
+    if (-not (Test-Path (Get-PesterManifestPath))) {
+        Invoke-Native dotnet restore, (Join-Path $RepoRoot 'build' 'tools' 'tools.csproj') | Out-Null
+    }
+    if (-not (Test-Path (Get-PesterManifestPath))) {
+        throw "Pester $PesterVersion was restored but $(Get-PesterManifestPath) is missing."
+    }
+}
+
+Register-Task Clean @() {
+    foreach ($path in $ArtifactsDir, $OutDir, (Join-Path $RepoRoot '.demo')) {
+        if (Test-Path $path) {
+            Remove-Item -Recurse -Force $path
+        }
+    }
+}
+
+Register-Task Build @() {
+    Invoke-Native dotnet build, $Solution, '-c', $Configuration, '-p:TreatWarningsAsErrors=true', '-nologo', '-clp:NoSummary' | Out-Null
+}
+
+Register-Task Layout @('Build') {
+    $version = Get-ModuleVersion
+    $binDir = Join-Path $ArtifactsDir 'bin' 'HdIov.PowerShell' $Configuration.ToLowerInvariant()
+    $sourceDir = Join-Path $RepoRoot 'src' 'HdIov.PowerShell'
+    $moduleDir = Get-ModuleLayoutDir
+    $moduleRoot = Join-Path $OutDir $ModuleName
+
+    if (Test-Path $moduleRoot) {
+        Remove-Item -Recurse -Force $moduleRoot
+    }
+    New-Item -ItemType Directory -Force $moduleDir | Out-Null
+
+    # The module assembly and what it needs at run time; System.Management.Automation comes from pwsh itself.
+    $assemblies = Get-ChildItem -Path $binDir -Filter *.dll
+    if (-not ($assemblies.Name -contains 'HdIov.PowerShell.dll')) {
+        throw "No HdIov.PowerShell.dll under $binDir; run the Build task with -Configuration $Configuration."
+    }
+    foreach ($assembly in $assemblies) {
+        Copy-Item $assembly.FullName $moduleDir
+        $symbols = [System.IO.Path]::ChangeExtension($assembly.FullName, '.pdb')
+        if (Test-Path $symbols) {
+            Copy-Item $symbols $moduleDir
+        }
+    }
+    Copy-Item (Join-Path $sourceDir 'HdIov.format.ps1xml') $moduleDir
+
+    $manifest = (Get-Content -Raw (Join-Path $sourceDir 'HdIov.psd1')).Replace('{{ModuleVersion}}', $version)
+    $manifestPath = Join-Path $moduleDir 'HdIov.psd1'
+    Set-Content -Path $manifestPath -Value $manifest -NoNewline
+
+    $check = Join-Path $RepoRoot 'build' 'Test-ModuleLayout.ps1'
+    Invoke-ChildPwsh $check @('-ManifestPath', $manifestPath, '-ExpectedVersion', $version) | Out-Null
+    Write-Host "Module laid out at $moduleDir"
+}
+
+function Read-TrxCounts([string] $Directory) {
+    $files = @(Get-ChildItem -Path $Directory -Filter *.trx -Recurse -ErrorAction Ignore)
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = $files.Count }
+    foreach ($file in $files) {
+        $trx = [xml](Get-Content -Raw $file.FullName)
+        $ns = [System.Xml.XmlNamespaceManager]::new($trx.NameTable)
+        $ns.AddNamespace('t', $trx.DocumentElement.NamespaceURI)
+        foreach ($result in $trx.SelectNodes('//t:Results/t:UnitTestResult', $ns)) {
+            switch ($result.GetAttribute('outcome')) {
+                'Passed' { $counts.Passed++ }
+                'NotExecuted' { $counts.Skipped++ }
+                default { $counts.Failed++ }
+            }
+        }
+    }
+    [pscustomobject] $counts
+}
+
+Register-Task Test @('Bootstrap', 'Build', 'Layout') {
+    $resultsDir = Join-Path $ArtifactsDir 'test-results'
+    if (Test-Path $resultsDir) {
+        Remove-Item -Recurse -Force $resultsDir
+    }
+    $xunitDir = Join-Path $resultsDir 'xunit'
+    $pesterDir = Join-Path $resultsDir 'pester'
+    New-Item -ItemType Directory -Force $xunitDir, $pesterDir | Out-Null
+
+    $testArgs = @('test', $Solution, '-c', $Configuration, '--no-build', '--nologo', '--logger', 'trx', '--results-directory', $xunitDir)
+    $filters = @()
+    if ($Tag.Count -gt 0) {
+        $filters += '(' + (($Tag | ForEach-Object { "Category=$_" }) -join '|') + ')'
+    }
+    foreach ($excluded in $ExcludeTag) {
+        $filters += "Category!=$excluded"
+    }
+    if ($filters.Count -gt 0) {
+        $testArgs += @('--filter', ($filters -join '&'))
+    }
+    Write-Step 'Test: xunit'
+    $xunitExit = Invoke-Native dotnet $testArgs -AllowFailure
+    $xunit = Read-TrxCounts $xunitDir
+
+    Write-Step 'Test: Pester'
+    $summaryPath = Join-Path $pesterDir 'summary.json'
+    $pesterArgs = @(
+        '-PesterManifest', (Get-PesterManifestPath),
+        '-ModuleRoot', $OutDir,
+        '-TestPath', (Join-Path $RepoRoot 'tests' 'pester'),
+        '-ResultDirectory', $pesterDir,
+        '-SummaryPath', $summaryPath)
+    if ($Tag.Count -gt 0) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+    if ($ExcludeTag.Count -gt 0) { $pesterArgs += @('-ExcludeTag', ($ExcludeTag -join ',')) }
+    $pesterExit = Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'Invoke-PesterSuite.ps1') $pesterArgs -AllowFailure
+    $pester = if (Test-Path $summaryPath) {
+        Get-Content -Raw $summaryPath | ConvertFrom-Json
+    }
+    else {
+        $null
+    }
+
+    $passed = $xunit.Passed
+    $failed = $xunit.Failed
+    $skipped = $xunit.Skipped
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) {
+        Write-Host "xunit: dotnet test exited with code $xunitExit without a failed test in its results; counted as one failure."
+        $failed++
+    }
+    if ($null -eq $pester) {
+        Write-Host "Pester: the run wrote no summary (exit code $pesterExit); counted as one failure."
+        $failed++
+    }
+    else {
+        $passed += $pester.Passed
+        $failed += $pester.Failed
+        $skipped += $pester.Skipped
+    }
+
+    Write-Host ''
+    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped ({3} result files)" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $xunit.Files)
+    if ($null -ne $pester) {
+        Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    }
+    Write-Host "Results: $resultsDir"
+    $summary = "$passed passed, $failed failed, $skipped skipped"
+    Write-Host $summary
+    if ($failed -gt 0) {
+        exit 1
+    }
+    if ($passed -eq 0) {
+        Write-Host 'No test ran.'
+        exit 1
+    }
+}
+
+Register-Task Demo @('Layout') {
+    $demoRoot = Join-Path $RepoRoot '.demo' 'spr-qat-e810'
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'Demo.ps1') @(
+        '-ModuleRoot', $OutDir,
+        '-HostRoot', $demoRoot,
+        '-SpecPath', (Join-Path $RepoRoot 'examples' 'spr-qat-e810' 'host.yaml')) | Out-Null
+}
+
+Register-Task Bench @() {
+    $project = Join-Path $RepoRoot 'bench' 'HdIov.Bench' 'HdIov.Bench.csproj'
+    Invoke-Native dotnet run, '-c', 'Release', '--project', $project, '--', '--filter', $BenchmarkFilter | Out-Null
+}
+
+foreach ($name in $Task) {
+    Invoke-Task $name
+}
+exit 0

@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
+using HdIov.Engine.Spec;
+using HdIov.PowerShell.Errors;
+
+namespace HdIov.PowerShell.Commands;
+
+/// <summary>The cmdlets that read a spec document: its <c>-Path</c>, loading with located errors, and planning.</summary>
+public abstract class HdIovSpecCmdletBase : HdIovCmdletBase
+{
+    /// <summary><para type="description">The spec document (YAML) that declares the host's desired state.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The spec document (YAML) that declares the host's desired state.")]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Loads a spec. Each error becomes its own error record (id = diagnostic code, message with file:line:column),
+    /// warnings become warnings, and an invalid spec then stops the command before anything is observed or changed.
+    /// </summary>
+    protected HostSpec LoadSpec(string path)
+    {
+        var file = ResolveExistingFile(path);
+        var result = SpecLoader.LoadFile(file);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            if (diagnostic.IsError)
+            {
+                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
+            }
+            else
+            {
+                WriteWarning(diagnostic.ToString());
+            }
+        }
+
+        if (!result.Succeeded || result.Spec is null)
+        {
+            var count = result.Diagnostics.Count(d => d.IsError);
+            var refused = new HdIovException($"The spec {file} has {count} error{(count == 1 ? string.Empty : "s")}; nothing was planned or changed.");
+            ThrowTerminatingError(new ErrorRecord(refused, "SpecInvalid", ErrorCategory.InvalidData, file));
+        }
+
+        return result.Spec!;
+    }
+
+    /// <summary>Plans, reporting each reason of a refused plan as its own error record before stopping.</summary>
+    protected Plan MakePlan(HostSpec spec, HostState state)
+    {
+        try
+        {
+            var plan = Planner.Plan(spec, state);
+            foreach (var warning in plan.Warnings)
+            {
+                WriteWarning(warning.ToString());
+            }
+
+            return plan;
+        }
+        catch (HdIovException refused) when (refused.Diagnostics.Count > 1)
+        {
+            foreach (var diagnostic in refused.Diagnostics)
+            {
+                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, spec.SourceFile));
+            }
+
+            var summary = new HdIovException($"The plan for {spec.SourceFile ?? spec.Name} was refused for {refused.Diagnostics.Count} reasons; nothing was changed.");
+            ThrowTerminatingError(new ErrorRecord(summary, refused.Diagnostics[0].Code, ErrorRecordFactory.CategoryOf(refused.Diagnostics[0].Code), spec.SourceFile));
+            throw;
+        }
+        catch (HdIovException refused)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.FromException(refused, spec.SourceFile));
+            throw;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+# Manifest template of the HdIov module. build.ps1 -Task Layout writes the version from
+# Directory.Build.props (VersionPrefix) and checks that CmdletsToExport lists exactly the cmdlets
+# the assembly defines.
+@{
+    RootModule           = 'HdIov.PowerShell.dll'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = '97e4e850-b9d3-41cc-832a-72426429aed5'
+    Author               = 'HdIov.Iac contributors'
+    CompanyName          = 'HdIov.Iac'
+    Copyright            = '(c) HdIov.Iac contributors'
+    Description          = 'Declares the HD-IOV (Intel Scalable IOV) state of Linux virtualization hosts and converges it: inventory and readiness, plans, idempotent apply, simulated hosts to rehearse on.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('HdIov.format.ps1xml')
+
+    # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
+    CmdletsToExport      = @(
+        'Get-HdIovHost'
+        'Get-HdIovPlan'
+        'New-HdIovSimulatedHost'
+        'Set-HdIovHostState'
+        'Test-HdIovHostState'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('HD-IOV', 'SIOV', 'Scalable-IOV', 'SR-IOV', 'mdev', 'VFIO', 'QAT', 'E810', 'Linux', 'IaC')
+        }
+    }
+}

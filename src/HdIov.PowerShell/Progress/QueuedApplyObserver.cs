@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Management.Automation;
+using HdIov.Engine.Execution;
+using HdIov.Engine.Planning;
+
+namespace HdIov.PowerShell.Progress;
+
+/// <summary>
+/// Receives the executor's events on whatever thread it runs and queues them as writes for the pipeline thread,
+/// which drains the queue (PowerShell forbids writing records from other threads).
+/// </summary>
+internal sealed class QueuedApplyObserver(BlockingCollection<Action<Cmdlet>> events, string activity) : IApplyObserver
+{
+    private const int ActivityId = 1;
+
+    public void StepStarting(PlanStep step, int index, int count)
+    {
+        var record = new ProgressRecord(ActivityId, activity, $"{step.Symbol} {step.Address}: {step.Description}")
+        {
+            PercentComplete = count == 0 ? 0 : Math.Clamp(index * 100 / count, 0, 100),
+            CurrentOperation = string.Create(CultureInfo.InvariantCulture, $"step {index + 1} of {count}"),
+        };
+        events.Add(cmdlet => cmdlet.WriteProgress(record));
+        events.Add(cmdlet => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] {step.Symbol} {step.Address}: {step.Description}")));
+    }
+
+    public void StepCompleted(PlanStep step, int index, int count) =>
+        events.Add(cmdlet => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] done: {step.Address}")));
+
+    public void Message(string text) => events.Add(cmdlet => cmdlet.WriteVerbose(text));
+
+    public ProgressRecord Completed() =>
+        new(ActivityId, activity, "done") { RecordType = ProgressRecordType.Completed };
+}

@@ -1,0 +1,101 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
+    Import-HdIovModule
+    $spec = Get-TestSpecPath 'qat-two-pfs.yaml'
+    $invalid = Get-TestSpecPath 'unknown-key.yaml'
+}
+
+AfterAll {
+    Remove-TestHostPaths
+}
+
+Describe 'Set-HdIovHostState' -Tag Execution {
+    Context '-WhatIf' {
+        It 'changes nothing on the host' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'whatif')).Path
+            $before = Get-TreeSnapshot $root
+
+            $output = Set-HdIovHostState -Path $spec -HostRoot $root -WhatIf
+
+            $output | Should -BeNullOrEmpty
+            Get-TreeSnapshot $root | Should -Be $before
+            Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeFalse
+        }
+
+        It 'changes nothing when $WhatIfPreference is set instead of the switch' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'whatif-preference')).Path
+            $before = Get-TreeSnapshot $root
+
+            & {
+                $WhatIfPreference = $true
+                Set-HdIovHostState -Path $spec -HostRoot $root | Out-Null
+            }
+
+            Get-TreeSnapshot $root | Should -Be $before
+        }
+    }
+
+    Context 'converging a bare spr-qat-e810 host' {
+        BeforeAll {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'converge')).Path
+            $planned = Get-HdIovPlan -Path $spec -HostRoot $root
+            $result = Set-HdIovHostState -Path $spec -HostRoot $root -Confirm:$false
+        }
+
+        It 'returns the apply result' {
+            $result | Should -Not -BeNullOrEmpty
+            $result | Should -BeOfType 'HdIov.Engine.Execution.ApplyResult'
+        }
+
+        It 'leaves the host in the declared state' {
+            Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeTrue
+        }
+
+        It 'creates the declared VDEVs under their spec names' {
+            $vdevs = (Get-HdIovHost -HostRoot $root).Vdevs
+            @($vdevs | Where-Object Owned).Count | Should -Be 6
+            $vdevs.Name | Should -Contain 'qat/0/asym/0'
+            $vdevs.Name | Should -Contain 'qat/1/dc/0'
+            ($planned.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] }).Operation.Uuid |
+                Should -BeIn $vdevs.Uuid
+        }
+
+        It 'changes nothing when run again' {
+            $before = Get-TreeSnapshot $root
+            Set-HdIovHostState -Path $spec -HostRoot $root | Out-Null
+            (Get-HdIovPlan -Path $spec -HostRoot $root).IsEmpty | Should -BeTrue
+            @(Compare-Object (Get-TreeSnapshot $root | Where-Object { $_ -notlike 'var*hdiov*' -and $_ -notlike '.hdiov-sim*' }) `
+                ($before | Where-Object { $_ -notlike 'var*hdiov*' -and $_ -notlike '.hdiov-sim*' })) | Should -BeNullOrEmpty
+        }
+
+        It 'reports each step as verbose output' {
+            $fresh = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'verbose')).Path
+            $verbose = Set-HdIovHostState -Path $spec -HostRoot $fresh -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            foreach ($step in (Get-HdIovPlan -Path $spec -HostRoot $root).Steps) {
+                $verbose.Message | Should -Not -BeNullOrEmpty
+            }
+            @($verbose | Where-Object Message -like '*qat/0/asym/0*') | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    Context 'with a spec it cannot use' {
+        It 'changes nothing when the spec is invalid' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'invalid')).Path
+            $before = Get-TreeSnapshot $root
+
+            $failure = { Set-HdIovHostState -Path $invalid -HostRoot $root -ErrorAction Stop } | Should -Throw -PassThru
+
+            $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV1004,*'
+            Get-TreeSnapshot $root | Should -Be $before
+        }
+
+        It 'changes nothing when the plan is impossible (no PASID)' {
+            $root = (New-HdIovSimulatedHost -Profile spr-pasid-off -Path (New-TestHostPath 'pasid-off')).Path
+            $before = Get-TreeSnapshot $root
+
+            { Set-HdIovHostState -Path $spec -HostRoot $root -ErrorAction SilentlyContinue } | Should -Throw
+
+            Get-TreeSnapshot $root | Should -Be $before
+        }
+    }
+}
