@@ -46,6 +46,17 @@ internal static class NativeIo
         }
     }
 
+    /// <summary>
+    /// Reads the holder recorded by <see cref="WriteLockHolder"/> through a descriptor of the lock file; System.IO
+    /// would take .NET's shared flock to read it, which fails while the holder has the exclusive one.
+    /// </summary>
+    public static unsafe string ReadLockHolder(SafeFdHandle fd)
+    {
+        var buffer = stackalloc byte[64];
+        var read = Libc.Pread(fd, buffer, 64, 0);
+        return read <= 0 ? string.Empty : Encoding.ASCII.GetString(buffer, (int)read).Trim();
+    }
+
     public static SafeFdHandle OpenLockFile(string physicalPath, string hostPath)
     {
         var fd = Libc.Open(physicalPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
