@@ -16,6 +16,22 @@ internal static class ModelGuard
     {
         var problems = new List<Diagnostic>();
         Name(problems, spec.Name, "metadata.name", "host name", null);
+        for (var index = 0; index < spec.Platform.KernelArgs.Length; index++)
+        {
+            if (Platform.KernelArguments.Problem(spec.Platform.KernelArgs[index]) is { } problem)
+            {
+                problems.Add(Problem(DiagnosticCodes.InvalidValue, $"the kernel argument '{SpecText.Show(spec.Platform.KernelArgs[index])}' {problem}", "write printable ASCII without whitespace, quotes or shell syntax", null, $"spec.platform.kernelArgs[{index}]"));
+            }
+        }
+
+        foreach (var (name, value) in spec.Platform.Bios?.Attributes ?? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty)
+        {
+            Name(problems, name, "spec.platform.bios.attributes", "BIOS attribute name", null);
+            if (value.Any(char.IsControl))
+            {
+                problems.Add(Problem(DiagnosticCodes.InvalidValue, $"the BIOS attribute value '{SpecText.Show(value)}' contains control characters", "write the value as the attribute's possible_values spell it", null, "spec.platform.bios.attributes"));
+            }
+        }
         for (var index = 0; index < spec.Devices.Length; index++)
         {
             var entry = spec.Devices[index];
