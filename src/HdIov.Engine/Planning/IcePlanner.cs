@@ -102,6 +102,7 @@ internal static class IcePlanner
             var live = context.State.Mdevs.Where(m => ports.Contains(m.Parent)).ToList();
             var removed = live.Count(m => context.RemovedMdevs.Contains(m.Uuid));
             var created = context.Steps.Count(s => s.Operation is CreateMdev create && ports.Contains(create.Parent));
+
             var total = live.Count - removed + created;
             if (total > IceSiovBackend.AdapterBudget)
             {

@@ -20,8 +20,7 @@ internal static class MdevSplitPlanner
     {
         var state = context.State;
         var live = state.Mdevs.Where(m => m.Parent == target.ParentName).ToList();
-        var liveByUuid = state.Mdevs.ToDictionary(m => m.Uuid);
-        var ledger = state.Ledger;
+        var liveByUuid = context.LiveMdevs;
 
         var desired = new List<DesiredVdev>();
         foreach (var (key, typeId, count) in wanted)
@@ -29,14 +28,13 @@ internal static class MdevSplitPlanner
             for (var ordinal = 0; ordinal < count; ordinal++)
             {
                 var name = new VdevName(target.Entry.Name, target.PfOrdinal, key, ordinal);
-                var recorded = ledger.Entries.FirstOrDefault(e =>
-                    e.Kind == LedgerEntryKind.Mdev && e.Parent == target.ParentName && e.VdevName == name.ToString() && e.Uuid is not null);
+                var recorded = context.OwnedMdev(target.ParentName, name.ToString());
                 desired.Add(new DesiredVdev(name, typeId, recorded?.Uuid ?? VdevIdentity.UuidFor(context.Spec.Name, name)));
             }
         }
 
         var desiredUuids = desired.Select(d => d.Uuid).ToHashSet();
-        var unowned = live.Where(m => !ledger.OwnsMdev(m.Uuid) && !desiredUuids.Contains(m.Uuid)).ToList();
+        var unowned = live.Where(m => !context.Owns(m.Uuid) && !desiredUuids.Contains(m.Uuid)).ToList();
         if (target.Entry.Ownership == OwnershipPolicy.Adopt)
         {
             desired = Adopt(context, target, desired, unowned, liveByUuid, persistence);
@@ -74,7 +72,7 @@ internal static class MdevSplitPlanner
             context.DesiredMdevs.Add((target.ParentName, vdev.Uuid));
             context.DesiredByName[vdev.Name.ToString()] = (target.ParentName, vdev.Uuid);
             liveByUuid.TryGetValue(vdev.Uuid, out var current);
-            if (current is not null && current.Parent != target.ParentName && !ledger.OwnsMdev(current.Uuid))
+            if (current is not null && current.Parent != target.ParentName && !context.Owns(current.Uuid))
             {
                 context.Error(
                     DiagnosticCodes.UnownedInTheWay,
@@ -149,9 +147,8 @@ internal static class MdevSplitPlanner
 
     private static void PlanPersistence(PlanContext context, SplitTarget target, DesiredVdev vdev, Persistence persistence)
     {
-        var state = context.State;
-        var recorded = state.Ledger.FindMdev(vdev.Uuid);
-        var definition = state.MdevctlDefinitions.FirstOrDefault(d => d.Uuid == vdev.Uuid);
+        var recorded = context.OwnedMdev(vdev.Uuid);
+        var definition = context.Definition(vdev.Uuid);
         var definitionOk = persistence != Persistence.Mdevctl
             || (definition is not null && definition.Parent == target.ParentName && definition.Type == vdev.TypeId && definition.AutoStart);
         var ledgerOk = recorded is not null && recorded.Parent == target.ParentName && recorded.VdevName == vdev.Name.ToString()

@@ -12,7 +12,7 @@ internal static class OwnedCleanupPlanner
     public static void Plan(PlanContext context)
     {
         var state = context.State;
-        var liveByUuid = state.Mdevs.ToDictionary(m => m.Uuid);
+        var liveByUuid = context.LiveMdevs;
         var unwanted = state.Ledger.Entries
             .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is { } uuid
                 && !context.DesiredMdevs.Contains((e.Parent, uuid))

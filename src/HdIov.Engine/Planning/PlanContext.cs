@@ -7,6 +7,20 @@ namespace HdIov.Engine.Planning;
 /// <summary>What the planners of one plan share: the inputs, the problems found, the steps so far, and what is claimed.</summary>
 internal sealed class PlanContext(HostSpec spec, HostState state)
 {
+    private readonly Dictionary<Guid, LedgerEntry> _ownedMdevs = state.Ledger.Entries
+        .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is not null)
+        .GroupBy(e => e.Uuid!.Value)
+        .ToDictionary(g => g.Key, g => g.Last());
+
+    private readonly Dictionary<(string Parent, string Name), LedgerEntry> _ownedByName = state.Ledger.Entries
+        .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is not null && e.VdevName is not null)
+        .GroupBy(e => (e.Parent, e.VdevName!))
+        .ToDictionary(g => g.Key, g => g.Last());
+
+    private readonly Dictionary<Guid, MdevctlDefinition> _definitions = state.MdevctlDefinitions
+        .GroupBy(d => d.Uuid)
+        .ToDictionary(g => g.Key, g => g.First());
+
     public HostSpec Spec { get; } = spec;
 
     public HostState State { get; } = state;
@@ -33,6 +47,17 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
 
     /// <summary>True when this plan (or an earlier apply) sets intel_iommu=on,sm_on that the running kernel does not have yet.</summary>
     public bool ScalableModeAfterReboot { get; set; }
+
+    /// <summary>Live mdevs by UUID, built once per plan.</summary>
+    public Dictionary<Guid, MdevDevice> LiveMdevs { get; } = state.Mdevs.GroupBy(m => m.Uuid).ToDictionary(g => g.Key, g => g.First());
+
+    public bool Owns(Guid uuid) => _ownedMdevs.ContainsKey(uuid);
+
+    public LedgerEntry? OwnedMdev(Guid uuid) => _ownedMdevs.GetValueOrDefault(uuid);
+
+    public LedgerEntry? OwnedMdev(string parent, string vdevName) => _ownedByName.GetValueOrDefault((parent, vdevName));
+
+    public MdevctlDefinition? Definition(Guid uuid) => _definitions.GetValueOrDefault(uuid);
 
     public void Error(string code, string message, string hint, SplitTarget target, string? keySuffix = null) =>
         Problems.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, hint, target.Entry.Location, target.KeyPath + keySuffix));
