@@ -17,7 +17,9 @@
     CmdletsToExport      = @(
         'Get-HdIovHost'
         'Get-HdIovPlan'
+        'Get-HdIovSimulatedHostProfile'
         'New-HdIovSimulatedHost'
+        'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
         'Test-HdIovHostState'
     )
