@@ -19,6 +19,7 @@
         'Get-HdIovHost'
         'Get-HdIovPlan'
         'Get-HdIovSimulatedHostProfile'
+        'Get-HdIovVirtualDevice'
         'New-HdIovSimulatedHost'
         'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
