@@ -20,10 +20,12 @@
         'Get-HdIovPlan'
         'Get-HdIovSimulatedHostProfile'
         'Get-HdIovVirtualDevice'
+        'Import-HdIovSpec'
         'New-HdIovSimulatedHost'
         'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
         'Test-HdIovHostState'
+        'Test-HdIovSpec'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
