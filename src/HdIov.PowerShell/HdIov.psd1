@@ -15,6 +15,7 @@
 
     # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
     CmdletsToExport      = @(
+        'Export-HdIovHostState'
         'Get-HdIovDevice'
         'Get-HdIovHost'
         'Get-HdIovPlan'
