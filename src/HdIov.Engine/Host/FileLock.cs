@@ -22,7 +22,7 @@ internal sealed class FileLock : IDisposable
             {
                 if (clock() >= deadline)
                 {
-                    throw new HostLockTimeoutException(path, ReadHolder(physical), timeout);
+                    throw new HostLockTimeoutException(path, ReadHolder(fd), timeout);
                 }
 
                 cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
@@ -41,15 +41,5 @@ internal sealed class FileLock : IDisposable
 
     public void Dispose() => _fd.Dispose();
 
-    private static string ReadHolder(string physical)
-    {
-        try
-        {
-            return File.ReadAllText(physical).Trim();
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
+    private static string ReadHolder(SafeFdHandle fd) => NativeIo.ReadLockHolder(fd) is { Length: > 0 } holder ? holder : "unknown";
 }

@@ -13,11 +13,13 @@ internal static class NativeIo
     /// <summary>One open and one write(2), as <c>echo value &gt; attr</c> does, so the kernel's errno reaches the caller intact.</summary>
     public static unsafe void WriteAttribute(string physicalPath, string hostPath, string value)
     {
-        using var fd = Libc.Open(physicalPath, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
-        if (fd.IsInvalid)
+        var descriptor = Libc.Open(physicalPath, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        if (descriptor < 0)
         {
             throw HostIoException.FromErrno(LastErrno(), hostPath, "open");
         }
+
+        using var fd = SafeFdHandle.FromDescriptor(descriptor);
 
         var bytes = Encoding.UTF8.GetBytes(value);
         fixed (byte* buffer = bytes)
@@ -46,17 +48,23 @@ internal static class NativeIo
         }
     }
 
+    /// <summary>
+    /// Reads the holder recorded by <see cref="WriteLockHolder"/> through a descriptor of the lock file; System.IO
+    /// would take .NET's shared flock to read it, which fails while the holder has the exclusive one.
+    /// </summary>
+    public static unsafe string ReadLockHolder(SafeFdHandle fd)
+    {
+        var buffer = stackalloc byte[64];
+        var read = Libc.Pread(fd, buffer, 64, 0);
+        return read <= 0 ? string.Empty : Encoding.ASCII.GetString(buffer, (int)read).Trim();
+    }
+
     public static SafeFdHandle OpenLockFile(string physicalPath, string hostPath)
     {
-        var fd = Libc.Open(physicalPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
-        if (fd.IsInvalid)
-        {
-            var errno = LastErrno();
-            fd.Dispose();
-            throw HostIoException.FromErrno(errno, hostPath, "open");
-        }
-
-        return fd;
+        var descriptor = Libc.Open(physicalPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
+        return descriptor < 0
+            ? throw HostIoException.FromErrno(LastErrno(), hostPath, "open")
+            : SafeFdHandle.FromDescriptor(descriptor);
     }
 
     /// <summary>Tries to take an exclusive flock without blocking; false when another process holds it.</summary>

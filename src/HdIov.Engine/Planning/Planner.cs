@@ -15,6 +15,10 @@ public static class Planner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(state);
+        if (ModelGuard.Check(spec) is { Count: > 0 } invalid)
+        {
+            throw new PlanRejectedException(invalid);
+        }
 
         var context = new PlanContext(spec, state);
         PlatformPlanner.Plan(context);

@@ -71,6 +71,11 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
                 $"Stopped at a reboot barrier: {result.Deferred.Length} steps wait for a reboot. Reboot the host, then run Set-HdIovHostState again."));
         }
 
+        foreach (var pending in Planner.Plan(spec, result.FinalState).PendingReboot)
+        {
+            WriteWarning($"Reboot required: {pending}.");
+        }
+
         WriteObject(result);
     }
 

@@ -7,7 +7,7 @@ namespace HdIov.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Tells whether a host is in the state a spec declares.</para>
-/// <para type="description">Returns $true when planning yields no step, $false otherwise. With -Detailed it returns
+/// <para type="description">Returns $true when planning yields no step and nothing waits for a reboot, $false otherwise. With -Detailed it returns
 /// the drift instead: one plan step per difference. A plan the engine refuses (capacity, missing PASID, ...) is
 /// reported as errors and the answer is $false. Nothing on the host changes.</para>
 /// </summary>
@@ -43,13 +43,18 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
             return;
         }
 
+        foreach (var pending in plan.PendingReboot)
+        {
+            WriteWarning($"Pending reboot: {pending}.");
+        }
+
         if (Detailed)
         {
             WriteObject(plan.Steps, enumerateCollection: true);
         }
         else
         {
-            WriteObject(plan.IsEmpty);
+            WriteObject(plan.IsEmpty && plan.PendingReboot.IsEmpty);
         }
     }
 }

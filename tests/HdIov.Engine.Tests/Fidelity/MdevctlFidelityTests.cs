@@ -49,21 +49,7 @@ public sealed class MdevctlFidelityTests
         Assert.Equal([$"{Dc} mtty mtty-2 manual"], Lines(active));
     }
 
-    private static List<string> Lines(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToList();
+    private static List<string> Lines(string text) => MdevctlTool.Lines(text);
 
-    private static string Mdevctl(string root, string arguments)
-    {
-        ExternalTool.Require("mdevctl", "mdevctl");
-        var unshare = ExternalTool.Require("unshare", "util-linux");
-        var script =
-            "set -e; mount --make-rprivate /; "
-            + $"mount --bind '{root}/sys' /sys; "
-            + "mkdir -p /etc/mdevctl.d; "
-            + $"mount --bind '{root}/etc/mdevctl.d' /etc/mdevctl.d; "
-            + $"exec mdevctl {arguments}";
-        var (exitCode, output, error) = ExternalTool.Run(unshare, "-m", "sh", "-c", script);
-        Assert.True(exitCode == 0, $"mdevctl {arguments} in a private mount namespace failed ({exitCode}): {error} (needs root for unshare -m and bind mounts)");
-        return output;
-    }
+    private static string Mdevctl(string root, string arguments) => MdevctlTool.Run(root, arguments);
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CsCheck;
 using HdIov.Engine.Spec;
+using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Spec;
 
@@ -14,13 +15,7 @@ public sealed partial class SpecPropertyTests
 {
     private const string File = "generated.yaml";
 
-    private static readonly string[] Replacements =
-        ["", "~", "null", "true", "no", "-1", "4097", "1.5", "0x10", "99999999999999999999", "\"x\"", "[1, [2]]", "{a: 1}", "&a x", "*a", "!!int 3", "|\n  block", "\"\\0\"", "..", "../../etc", "0000:6b:00.٣", "\"\\u2028\"", "'", "\"", "{", "]"];
-
-    private static readonly Gen<string> Noise = Gen.String[Gen.Frequency((3, Gen.Char[":-[]{}\"'#&*!|>%@`,?\t\n \\0123abc"]), (1, Gen.Char)), 1, 12];
-
-    private static readonly Gen<string> Mutated = Gen.Select(SpecGenerators.Host, Gen.Int[0, 7], Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue], Noise)
-        .Select(t => Mutate(SpecWriter.Write(t.Item1), t.Item2, t.Item3, t.Item4, t.Item5));
+    private static readonly Gen<string> Mutated = SpecMutations.Mutated(SpecGenerators.Host.Select(SpecWriter.Write));
 
     [Fact]
     public void WriteThenLoad_GeneratedModel_GivesAnEqualModel()
@@ -47,7 +42,7 @@ public sealed partial class SpecPropertyTests
     [Fact]
     public void LoadText_RandomText_NeverThrowsAndLocatesEveryDiagnostic()
     {
-        Gen.Frequency((1, Gen.String), (1, Noise.Array[1, 20].Select(string.Concat))).Sample(AssertWellBehaved, iter: 2_000, print: text => text);
+        Gen.Frequency((1, Gen.String), (1, SpecMutations.Noise.Array[1, 20].Select(string.Concat))).Sample(AssertWellBehaved, iter: 2_000, print: text => text);
     }
 
     private static void AssertWellBehaved(string text)
@@ -77,43 +72,6 @@ public sealed partial class SpecPropertyTests
             Assert.Contains(result.Diagnostics, d => d.IsError);
         }
     }
-
-    private static string Mutate(string text, int kind, int position, int other, string noise)
-    {
-        var lines = text.Split('\n').ToList();
-        var line = position % lines.Count;
-        switch (kind)
-        {
-            case 0:
-                lines.RemoveAt(line);
-                break;
-            case 1:
-                lines.Insert(line, lines[line]);
-                break;
-            case 2:
-                (lines[line], lines[other % lines.Count]) = (lines[other % lines.Count], lines[line]);
-                break;
-            case 3:
-                lines[line] = KeyPattern().Replace(lines[line], m => m.Groups["key"].Length > 1 ? m.Value.Remove(other % m.Groups["key"].Length, 1) : "x" + m.Value, 1);
-                break;
-            case 4:
-                lines[line] = ValuePattern().Replace(lines[line], m => m.Groups["lead"].Value + Replacements[other % Replacements.Length], 1);
-                break;
-            case 5:
-                return text[..(position % (text.Length + 1))];
-            default:
-                var at = position % (text.Length + 1);
-                return text[..at] + noise + text[at..];
-        }
-
-        return string.Join('\n', lines);
-    }
-
-    [GeneratedRegex(@"\b(?<key>[A-Za-z][A-Za-z0-9]*):")]
-    private static partial Regex KeyPattern();
-
-    [GeneratedRegex(@"(?<lead>: )[^,}\]\n]+")]
-    private static partial Regex ValuePattern();
 
     [GeneratedRegex(@"^HDIOV1\d{3}$")]
     private static partial Regex CodePattern();

@@ -5,5 +5,5 @@ namespace HdIov.Engine.Interop;
 internal static partial class Libc
 {
     [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(nint fd);
+    internal static partial int Close(int fd);
 }

@@ -12,5 +12,12 @@ internal sealed class SafeFdHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     public override bool IsInvalid => handle == -1;
 
-    protected override bool ReleaseHandle() => Libc.Close(handle) == 0;
+    public static SafeFdHandle FromDescriptor(int descriptor)
+    {
+        var fd = new SafeFdHandle();
+        fd.SetHandle(descriptor);
+        return fd;
+    }
+
+    protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
 }

@@ -1,3 +1,4 @@
+using HdIov.Engine.Platform;
 using System.Collections.Immutable;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
@@ -70,18 +71,15 @@ internal sealed class PlatformConverter(ValueRules rules)
     {
         var text = argument.Value;
         var problem =
-            text.Length == 0 ? "is empty"
-            : text.Length > MaxKernelArgLength ? $"is longer than {MaxKernelArgLength} characters"
-            : text.Any(char.IsWhiteSpace) ? "contains whitespace"
-            : text.Any(c => c is < '!' or > '~') ? "contains control or non-ASCII characters"
-            : null;
+            text.Length > MaxKernelArgLength ? $"is longer than {MaxKernelArgLength} characters"
+            : KernelArguments.Problem(text);
         if (problem is not null)
         {
             Diagnostics.Error(
                 DiagnosticCodes.InvalidValue,
                 argument,
                 $"the kernel argument '{SpecText.Show(text)}' {problem}",
-                "write one argument per list item, e.g. [\"hugepagesz=2M\", \"hugepages=1024\"], in printable ASCII");
+                "write one argument per list item, e.g. [\"hugepagesz=2M\", \"hugepages=1024\"], in printable ASCII without quotes or shell syntax");
             return false;
         }
 

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using HdIov.Engine.Host;
+using HdIov.Engine.Interop;
+
+namespace HdIov.Engine.Tests.Host;
+
+public sealed class LinuxHostTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "hdiov-linuxhost-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public LinuxHostTests() => Directory.CreateDirectory(_root);
+
+    [Fact]
+    public void KernelRelease_ThroughUname_MatchesTheUnameTool()
+    {
+        var release = new LinuxHost().KernelRelease;
+
+        Assert.Equal("Linux", release.SystemName);
+        Assert.Equal(Run("uname", "-r"), release.Release);
+        Assert.Equal(Run("uname", "-m"), release.Machine);
+    }
+
+    [Fact]
+    public void WriteAttribute_OnAMissingFile_ReportsEnoentWithThePath()
+    {
+        var host = new LinuxHost(_root);
+
+        var error = Assert.Throws<HostIoException>(() => host.WriteAttribute("/sys/bus/pci/devices/0000:6b:00.0/sriov_numvfs", "4"));
+
+        Assert.Equal(Errno.ENOENT, error.Errno);
+        Assert.Equal("open", error.Operation);
+        Assert.Equal("/sys/bus/pci/devices/0000:6b:00.0/sriov_numvfs", error.Path);
+        Assert.Contains("sriov_numvfs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolvePath_AbsoluteLinkTarget_StaysInsideTheRoot()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "etc"));
+        File.WriteAllText(Path.Combine(_root, "etc", "marker"), "inside");
+        Directory.CreateDirectory(Path.Combine(_root, "sys"));
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "escape"), "/etc");
+        var host = new LinuxHost(_root);
+
+        Assert.Equal("/etc", host.ResolvePath("/sys/escape"));
+        Assert.Equal("inside", host.ReadText(host.ResolvePath("/sys/escape") + "/marker"));
+    }
+
+    [Theory]
+    [InlineData("relative/path")]
+    [InlineData("/sys/../etc/shadow")]
+    [InlineData("/sys/./x")]
+    [InlineData("/sys/\0x")]
+    public void AnyOperation_OnAnUnsafePath_IsRefusedBeforeTouchingTheFileSystem(string path)
+    {
+        var host = new LinuxHost(_root);
+
+        Assert.Throws<ArgumentException>(() => host.WriteFile(path, "x"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string Run(string program, string argument)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, argument) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return output;
+    }
+}
