@@ -15,11 +15,18 @@
 
     # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
     CmdletsToExport      = @(
+        'Export-HdIovHostState'
+        'Get-HdIovDevice'
         'Get-HdIovHost'
         'Get-HdIovPlan'
+        'Get-HdIovSimulatedHostProfile'
+        'Get-HdIovVirtualDevice'
+        'Import-HdIovSpec'
         'New-HdIovSimulatedHost'
+        'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
         'Test-HdIovHostState'
+        'Test-HdIovSpec'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -76,18 +76,6 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         return string.IsNullOrEmpty(root) ? "/" : GetUnresolvedProviderPathFromPSPath(root);
     }
 
-    /// <summary>A file-system path from a PowerShell path; a terminating error when the file does not exist.</summary>
-    protected string ResolveExistingFile(string path)
-    {
-        var resolved = GetUnresolvedProviderPathFromPSPath(path);
-        if (!File.Exists(resolved))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.PathNotFound(path));
-        }
-
-        return resolved;
-    }
-
     protected HostState Observe()
     {
         var host = OpenHost();

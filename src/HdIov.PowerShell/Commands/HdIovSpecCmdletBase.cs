@@ -3,7 +3,6 @@ using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
-using HdIov.Engine.Spec;
 using HdIov.PowerShell.Errors;
 
 namespace HdIov.PowerShell.Commands;
@@ -21,31 +20,7 @@ public abstract class HdIovSpecCmdletBase : HdIovCmdletBase
     /// Loads a spec. Each error becomes its own error record (id = diagnostic code, message with file:line:column),
     /// warnings become warnings, and an invalid spec then stops the command before anything is observed or changed.
     /// </summary>
-    protected HostSpec LoadSpec(string path)
-    {
-        var file = ResolveExistingFile(path);
-        var result = SpecLoader.LoadFile(file);
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            if (diagnostic.IsError)
-            {
-                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
-            }
-            else
-            {
-                WriteWarning(diagnostic.ToString());
-            }
-        }
-
-        if (!result.Succeeded || result.Spec is null)
-        {
-            var count = result.Diagnostics.Count(d => d.IsError);
-            var refused = new HdIovException($"The spec {file} has {count} error{(count == 1 ? string.Empty : "s")}; nothing was planned or changed.");
-            ThrowTerminatingError(new ErrorRecord(refused, "SpecInvalid", ErrorCategory.InvalidData, file));
-        }
-
-        return result.Spec!;
-    }
+    protected HostSpec LoadSpec(string path) => SpecFiles.Load(this, path);
 
     /// <summary>Plans, reporting each reason of a refused plan as its own error record before stopping.</summary>
     protected Plan MakePlan(HostSpec spec, HostState state)

@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using HdIov.Engine.Host;
+using HdIov.Engine.Model;
+using HdIov.Engine.Simulation;
+using HdIov.Engine.Spec;
+using HdIov.PowerShell.Inventory;
+
+namespace HdIov.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Writes a host's device state today as a spec document.</para>
+/// <para type="description">One device entry per PF with VDEVs (mode siov, VDEV counts per type: asym, sym, dc for QAT
+/// with the services its configuration enables, ice-vdcm for E810, the mdev type id otherwise) or with VFs (mode
+/// sriov, their count and the driver of the first VF), and one per non-PCI mdev parent such as mtty. PFs split by
+/// an earlier spec keep that entry's name, so their VDEV names and UUIDs stay the same; entries with devices the
+/// engine does not own yet say ownership: adopt, so applying the document takes them over instead of creating more.
+/// Container attachments come back from the engine's CDI spec; VM attachments are not observed and are left out.
+/// The output is YAML text: Export-HdIovHostState > current.yaml. Nothing on the host changes.</para>
+/// </summary>
+[Cmdlet(VerbsData.Export, "HdIovHostState")]
+[OutputType(typeof(string))]
+public sealed class ExportHdIovHostStateCommand : HdIovCmdletBase
+{
+    /// <summary>
+    /// <para type="description">metadata.name of the document, which seeds the UUIDs of VDEVs the engine creates later.
+    /// Default: the host's name (/proc/sys/kernel/hostname or /etc/hostname), for a simulated host its profile name.</para>
+    /// </summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var host = OpenHost();
+        var name = Name ?? DefaultName(host);
+        if (!Names.IsValid(name))
+        {
+            var bad = new ArgumentException($"'{name}' cannot be a host name in a spec: it needs a letter or digit first, then letters, digits, '-', '_' or '.', at most {Names.MaxLength} characters.");
+            ThrowTerminatingError(new ErrorRecord(bad, "InvalidHostName", ErrorCategory.InvalidArgument, name)
+            {
+                ErrorDetails = new ErrorDetails(bad.Message) { RecommendedAction = "pass -Name with a valid name, e.g. -Name spr-node-01" },
+            });
+        }
+
+        var state = Observe();
+        var spec = HostStateExporter.Export(state, name);
+        WriteObject(SpecWriter.Write(spec));
+    }
+
+    private static string DefaultName(IHost host)
+    {
+        foreach (var path in new[] { "/proc/sys/kernel/hostname", "/etc/hostname" })
+        {
+            if (host.Exists(path))
+            {
+                var text = host.ReadText(path).Trim();
+                if (Names.IsValid(text))
+                {
+                    return text;
+                }
+            }
+        }
+
+        return host is SimulatedHost simulated ? simulated.ProfileName : "localhost";
+    }
+}

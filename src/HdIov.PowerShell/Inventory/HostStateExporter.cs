@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HdIov.Engine.Backends;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Hardware.Pci;
+using HdIov.Engine.Model;
+
+namespace HdIov.PowerShell.Inventory;
+
+/// <summary>
+/// Today's device state as a spec: one entry per PF with VDEVs (mode siov, counts per type under the keys the
+/// planner expects) or VFs (mode sriov), one per non-PCI mdev parent with VDEVs. PFs whose owned VDEVs came from one
+/// device entry of an earlier spec are written back as that entry (same name, PFs in the same order), so the VDEV
+/// names and UUIDs stay; entries with devices the engine does not own yet get <c>ownership: adopt</c>, so applying
+/// the export takes them over instead of creating more. The container attachments of the engine's CDI spec come back
+/// for the VDEVs the export still declares; VM attachments are not observed.
+/// </summary>
+internal static class HostStateExporter
+{
+    public static HostSpec Export(HostState state, string hostName)
+    {
+        var candidates = Candidates(state);
+        var entries = new List<(string SortKey, DeviceSpec Device)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var restored = new Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)>(StringComparer.Ordinal);
+
+        foreach (var group in candidates.Where(c => c.Origin is not null).GroupBy(c => c.Origin!.Device, StringComparer.Ordinal))
+        {
+            var members = group.OrderBy(c => c.Address ?? default).ToList();
+            if (!CanRestore(members))
+            {
+                continue;
+            }
+
+            var first = members[0];
+            var addresses = members.Where(m => m.Address is not null).Select(m => m.Address!.Value).ToImmutableArray();
+            var selector = first.Address is null
+                ? new DeviceSelector(Parent: first.Parent)
+                : addresses.Length == 1 ? new DeviceSelector(PciAddress: addresses[0]) : new DeviceSelector(PciAddresses: addresses);
+            names.Add(group.Key);
+            entries.Add((first.SortKey, first.ToDevice(group.Key, selector, members.Any(m => m.HasUnowned))));
+            members.ForEach(m => m.Restored = true);
+            restored[group.Key] = (members.Count, first.Vdevs);
+        }
+
+        foreach (var candidate in candidates.Where(c => !c.Restored))
+        {
+            var name = Unique(names, candidate.SuggestedName);
+            var selector = candidate.Address is { } address ? new DeviceSelector(PciAddress: address) : new DeviceSelector(Parent: candidate.Parent);
+            entries.Add((candidate.SortKey, candidate.ToDevice(name, selector, candidate.HasUnowned)));
+        }
+
+        return new HostSpec(
+            hostName,
+            PlatformSpec.Empty,
+            [.. entries.OrderBy(e => e.SortKey, StringComparer.Ordinal).Select(e => e.Device)],
+            ContainerAttachments(state, restored));
+    }
+
+    /// <summary>One container attachment with the VDEVs of the engine's CDI spec that the exported entries still declare.</summary>
+    private static ImmutableArray<AttachmentSpec> ContainerAttachments(
+        HostState state,
+        Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored)
+    {
+        if (state.Platform.CdiSpec is not { } text)
+        {
+            return [];
+        }
+
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        var vdevs = new List<VdevName>();
+        foreach (var device in (document?["devices"] as JsonArray) ?? [])
+        {
+            var written = device?["annotations"]?["hdiov.dev/vdev-name"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
+            if (VdevName.TryParse(written, out var vdev)
+                && restored.TryGetValue(vdev.Device, out var entry)
+                && vdev.PfOrdinal < entry.PfCount
+                && vdev.Ordinal < entry.Vdevs.GetValueOrDefault(vdev.Type))
+            {
+                vdevs.Add(vdev);
+            }
+        }
+
+        return vdevs.Count == 0
+            ? []
+            : [new AttachmentSpec([.. vdevs.Distinct().Order(VdevName.Order)], null, new ContainerTarget(true))];
+    }
+
+    /// <summary>A group goes back as one entry when its PFs carry PF ordinals 0..n-1 in address order and are split alike.</summary>
+    private static bool CanRestore(List<Candidate> members)
+    {
+        if (members.Any(m => m.Address is null) && members.Count > 1)
+        {
+            return false;
+        }
+
+        for (var ordinal = 0; ordinal < members.Count; ordinal++)
+        {
+            if (members[ordinal].Origin!.PfOrdinal != ordinal)
+            {
+                return false;
+            }
+        }
+
+        var first = members[0];
+        return members.All(m =>
+            m.Vdevs.SequenceEqual(first.Vdevs)
+            && m.Services.SequenceEqual(first.Services, StringComparer.Ordinal));
+    }
+
+    private static List<Candidate> Candidates(HostState state)
+    {
+        var candidates = new List<Candidate>();
+        foreach (var pf in state.Functions.Where(f => !f.IsVirtualFunction).OrderBy(f => f.Address))
+        {
+            var address = pf.Address.ToString();
+            var family = DeviceFamilies.Classify(pf);
+            var mdevs = state.Mdevs.Where(m => m.Parent == address).ToList();
+            if (mdevs.Count > 0)
+            {
+                var services = family == DeviceFamily.Qat4xxx
+                    ? QatServices(QatConfigs.Find(pf, state), mdevs)
+                    : ImmutableArray<string>.Empty;
+                candidates.Add(Candidate.Siov(address, pf.Address, Prefix(family, pf.Driver) + "-" + AddressName(pf.Address), mdevs, state, services));
+                continue;
+            }
+
+            if (pf.Sriov is { NumVfs: > 0 } sriov)
+            {
+                var firstVf = state.Functions.Where(f => f.PhysicalFunction == pf.Address).OrderBy(f => f.Address).FirstOrDefault();
+                var owned = state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == address);
+                candidates.Add(new Candidate
+                {
+                    SortKey = address,
+                    Parent = address,
+                    Address = pf.Address,
+                    SuggestedName = Prefix(family, pf.Driver) + "-" + AddressName(pf.Address),
+                    Mode = SplitMode.Sriov,
+                    Vfs = new VfSpec(sriov.NumVfs, firstVf?.Driver),
+                    HasUnowned = !owned,
+                });
+            }
+        }
+
+        foreach (var parent in state.MdevParents.Where(p => p.PciAddress is null).OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var mdevs = state.Mdevs.Where(m => m.Parent == parent.Name).ToList();
+            if (mdevs.Count > 0)
+            {
+                var suggested = Names.IsValid(parent.Name) ? parent.Name : "mdev";
+                candidates.Add(Candidate.Siov(parent.Name, null, suggested, mdevs, state, []));
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>The VDEV key a device entry uses for an mdev type: QAT services without the driver prefix, the type id otherwise.</summary>
+    internal static string TypeKey(string typeId)
+    {
+        const string QatMarker = "-vqat_";
+        var marker = typeId.IndexOf(QatMarker, StringComparison.Ordinal);
+        return marker >= 0 ? typeId[(marker + QatMarker.Length)..] : typeId;
+    }
+
+    /// <summary>The services the PF's config enables (so applying the export does not restart it), plus any type that has VDEVs.</summary>
+    private static ImmutableArray<string> QatServices(QatDeviceConfig? config, List<MdevDevice> mdevs)
+    {
+        var services = config?.Services.ToList() ?? [];
+        foreach (var key in mdevs.Select(m => TypeKey(m.Type)).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (!services.Contains(key))
+            {
+                services.Add(key);
+            }
+        }
+
+        return [.. services];
+    }
+
+    private static string Prefix(DeviceFamily family, string? driver) => family switch
+    {
+        DeviceFamily.Qat4xxx => "qat",
+        DeviceFamily.E810 => "nic",
+        _ => driver is not null && Names.IsValid(driver) ? driver : "pci",
+    };
+
+    private static string AddressName(PciAddress address) =>
+        address.Domain == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{address.Bus:x2}-{address.Device:x2}-{address.Function:x1}")
+            : string.Create(CultureInfo.InvariantCulture, $"{address.Domain:x4}-{address.Bus:x2}-{address.Device:x2}-{address.Function:x1}");
+
+    private static string Unique(HashSet<string> names, string wanted)
+    {
+        var name = wanted;
+        for (var suffix = 2; !names.Add(name); suffix++)
+        {
+            name = string.Create(CultureInfo.InvariantCulture, $"{wanted}-{suffix}");
+        }
+
+        return name;
+    }
+
+    private sealed class Candidate
+    {
+        public required string SortKey { get; init; }
+
+        public required string Parent { get; init; }
+
+        public required PciAddress? Address { get; init; }
+
+        public required string SuggestedName { get; init; }
+
+        public required SplitMode Mode { get; init; }
+
+        public ImmutableSortedDictionary<string, int> Vdevs { get; init; } = ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+
+        public ImmutableArray<string> Services { get; init; } = [];
+
+        public VfSpec? Vfs { get; init; }
+
+        /// <summary>The device entry and PF ordinal every owned VDEV on this parent was named after; null when they disagree or none is owned.</summary>
+        public VdevName? Origin { get; init; }
+
+        public required bool HasUnowned { get; init; }
+
+        public bool Restored { get; set; }
+
+        public static Candidate Siov(string parent, PciAddress? address, string suggestedName, List<MdevDevice> mdevs, HostState state, ImmutableArray<string> services)
+        {
+            var origins = mdevs
+                .Select(m => state.Ledger.FindMdev(m.Uuid)?.VdevName)
+                .Select(n => VdevName.TryParse(n, out var name) ? name with { Type = string.Empty, Ordinal = 0 } : null)
+                .Where(n => n is not null)
+                .Distinct()
+                .ToList();
+            return new Candidate
+            {
+                SortKey = address?.ToString() ?? "~" + parent,
+                Parent = parent,
+                Address = address,
+                SuggestedName = suggestedName,
+                Mode = SplitMode.Siov,
+                Vdevs = mdevs
+                    .GroupBy(m => TypeKey(m.Type), StringComparer.Ordinal)
+                    .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                Services = services,
+                Origin = origins.Count == 1 ? origins[0] : null,
+                HasUnowned = mdevs.Any(m => !state.Ledger.OwnsMdev(m.Uuid)),
+            };
+        }
+
+        public DeviceSpec ToDevice(string name, DeviceSelector selector, bool adopt) => new(
+            name,
+            selector,
+            Mode,
+            Services,
+            Mode == SplitMode.Siov ? Vdevs : ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal),
+            Vfs,
+            adopt ? OwnershipPolicy.Adopt : OwnershipPolicy.Keep);
+    }
+}

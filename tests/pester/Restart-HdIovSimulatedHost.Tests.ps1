@@ -1,0 +1,70 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
+    Import-HdIovModule
+    $spec = Get-TestSpecPath 'qat-two-pfs.yaml'
+}
+
+AfterAll {
+    Remove-TestHostPaths
+}
+
+Describe 'Restart-HdIovSimulatedHost' -Tag Simulation {
+    BeforeAll {
+        $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'host')).Path
+        Set-HdIovHostState -Path $spec -HostRoot $root -Confirm:$false | Out-Null
+    }
+
+    It 'asks for confirmation at high impact' {
+        $command = Get-Command Restart-HdIovSimulatedHost
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+        $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = Get-TreeSnapshot $root
+        Restart-HdIovSimulatedHost -HostRoot $root -WhatIf
+        Get-TreeSnapshot $root | Should -Be $before
+    }
+
+    It 'destroys a VDEV nothing persists and brings back the ones mdevctl starts' {
+        $simulated = [HdIov.Engine.Host.HostFactory]::Open($root)
+        $stray = [guid]::NewGuid()
+        $free = (Get-HdIovHost -HostRoot $root).MdevTypes | Where-Object { $_.Available -match '^\d+$' -and [int] $_.Available -gt 0 } | Select-Object -First 1
+        $free | Should -Not -BeNullOrEmpty
+        $simulated.WriteAttribute("/sys/class/mdev_bus/$($free.Parent)/mdev_supported_types/$($free.Type)/create", $stray.ToString())
+        (Get-HdIovHost -HostRoot $root).Vdevs.Uuid | Should -Contain $stray
+        $declared = @((Get-HdIovHost -HostRoot $root).Vdevs | Where-Object Owned).Uuid
+
+        Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false | Should -BeNullOrEmpty
+
+        $after = (Get-HdIovHost -HostRoot $root).Vdevs
+        $after.Uuid | Should -Not -Contain $stray
+        @($after | Where-Object Owned).Uuid | Sort-Object | Should -Be ($declared | Sort-Object)
+        Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeExactly $true
+    }
+
+    It 'returns the host with -PassThru' {
+        $info = Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false -PassThru
+        $info.Path | Should -Be $root
+        $info.Profile | Should -Be 'spr-qat-e810'
+    }
+
+    It 'boots with the kernel arguments the boot loader was given' {
+        $grub = Join-Path $root 'boot' 'grub' 'grub.cfg'
+        $text = Get-Content -Raw $grub
+        $text.Contains('intel_iommu=on,sm_on') | Should -BeTrue
+        Set-Content -Path $grub -Value $text.Replace('intel_iommu=on,sm_on', 'intel_iommu=on,sm_on hdiov_marker=1') -NoNewline
+
+        (Get-HdIovHost -HostRoot $root).CommandLine | Should -Not -BeLike '*hdiov_marker=1*'
+        Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false
+        (Get-HdIovHost -HostRoot $root).CommandLine | Should -BeLike '*hdiov_marker=1*'
+    }
+
+    It 'refuses this machine and says how to reboot it' {
+        $failure = { Restart-HdIovSimulatedHost -HostRoot / -Confirm:$false } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NotASimulatedHost,*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $failure.Exception.Message | Should -BeLike '*not a simulated host*'
+    }
+}
