@@ -53,6 +53,18 @@ Set-HdIovHostState -Path $SpecPath | Show-Output
 Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
 (Get-HdIovHost).Vdevs | Format-Table | Show-Output
 
+Show-Command "Test-HdIovHostState -Path $relativeSpec   # the new kernel arguments wait for a reboot"
+Test-HdIovHostState -Path $SpecPath | Show-Output
+
+Show-Command 'Restart-HdIovSimulatedHost -Confirm:$false   # VFs, ice-vdcm VDEVs and hugepages do not survive it; mdevctl brings back the QAT VDEVs'
+Restart-HdIovSimulatedHost -Confirm:$false
+
+Show-Command "Get-HdIovPlan -Path $relativeSpec   # after the reboot: only what did not come back by itself"
+Get-HdIovPlan -Path $SpecPath | Show-Output
+
+Show-Command "Set-HdIovHostState -Path $relativeSpec"
+Set-HdIovHostState -Path $SpecPath | Show-Output
+
 Show-Command "Test-HdIovHostState -Path $relativeSpec"
 $converged = Test-HdIovHostState -Path $SpecPath
 $converged | Show-Output
@@ -65,7 +77,7 @@ $again = Get-HdIovPlan -Path $SpecPath
 $again | Show-Output
 
 if (-not $converged -or -not $again.IsEmpty) {
-    throw 'The demo host did not converge: planning after apply still has steps.'
+    throw 'The demo host did not converge: planning after apply still has steps or a pending reboot.'
 }
 Write-Host ''
 Write-Host "Converged. The simulated host stays in $relativeRoot for you to explore (Import-Module ./out/HdIov/*/HdIov.psd1)."
