@@ -17,7 +17,7 @@ internal sealed partial class KernelModel
             throw HostIoException.FromErrno(Errno.EINVAL, hostPath, "write");
         }
 
-        if (_state.Mdevs.Any(m => m.Uuid == uuid))
+        if (_state.Mdevs.ContainsKey(uuid))
         {
             throw HostIoException.FromErrno(Errno.EEXIST, hostPath, "write");
         }
@@ -62,7 +62,7 @@ internal sealed partial class KernelModel
         _tree.Link($"{typeDir}/devices/{uuid}", dir);
         TreeBuilder.AddToGroup(_tree, group, dir, uuid);
         AddVfioGroup(group);
-        _state.Mdevs.Add(mdev);
+        _state.Mdevs.Add(uuid, mdev);
     }
 
     private void DropMdev(MdevState mdev)
@@ -74,7 +74,7 @@ internal sealed partial class KernelModel
         _tree.Remove($"/sys/kernel/iommu_groups/{mdev.Group}");
         _tree.Remove($"/dev/vfio/{mdev.Group}");
         _tree.Remove(MdevDirectory(mdev));
-        _state.Mdevs.Remove(mdev);
+        _state.Mdevs.Remove(mdev.Uuid);
     }
 
     private string MdevDirectory(MdevState mdev) => $"{_state.Parents.First(p => p.Name == mdev.Parent).Directory}/{mdev.Uuid}";
@@ -88,11 +88,11 @@ internal sealed partial class KernelModel
 
         if (type.Capacity is { } capacity)
         {
-            return capacity - _state.Mdevs.Count(m => m.Parent == parent.Name && m.Type == type.Id);
+            return capacity - _state.Mdevs.Values.Count(m => m.Parent == parent.Name && m.Type == type.Id);
         }
 
         var used = 0;
-        foreach (var m in _state.Mdevs)
+        foreach (var m in _state.Mdevs.Values)
         {
             var owner = _state.Parents.First(p => p.Name == m.Parent);
             if (owner.BudgetGroup == parent.BudgetGroup)
@@ -141,7 +141,7 @@ internal sealed partial class KernelModel
             return;
         }
 
-        foreach (var mdev in _state.Mdevs.Where(m => m.Parent == name).ToList())
+        foreach (var mdev in _state.Mdevs.Values.Where(m => m.Parent == name).ToList())
         {
             DropMdev(mdev);
         }
@@ -175,7 +175,7 @@ internal sealed partial class KernelModel
 
         foreach (var file in _tree.List($"/etc/mdevctl.d/{parentName}"))
         {
-            if (!TryParseUuid(file, out var uuid) || uuid != file || _state.Mdevs.Any(m => m.Uuid == uuid))
+            if (!TryParseUuid(file, out var uuid) || uuid != file || _state.Mdevs.ContainsKey(uuid))
             {
                 continue;
             }

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Simulation;
+
+/// <summary>
+/// Keeps a simulated host's hidden state under <c>.hdiov-sim/</c>: <see cref="WriteCounter"/> in
+/// <c>writes.json</c>, <see cref="SimulationState"/> in <c>state.json</c> with one file per mdev in
+/// <c>mdevs/</c>. Every transaction holds the kernel flock. The model state stays cached in memory and is
+/// re-read only when the counter's stamp shows that another process (or another <see cref="SimulatedHost"/>)
+/// saved it; saving writes only the files whose content changed, so a write costs the same however many
+/// mdevs exist.
+/// </summary>
+internal sealed class SimulationStore
+{
+    private const string StatePath = TreeBuilder.StateDirectory + "/state.json";
+    private const string CounterPath = TreeBuilder.StateDirectory + "/writes.json";
+    private const string MdevsPath = TreeBuilder.StateDirectory + "/mdevs";
+    private const string KernelLockPath = TreeBuilder.StateDirectory + "/kernel.lock";
+    private static readonly TimeSpan KernelLockTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly RootedFileSystem _files;
+
+    // Threads of this process queue here rather than polling the flock; the cache below is only touched under it.
+    private readonly Lock _gate = new();
+
+    private SimulationState? _cached;
+    private string _cachedStamp = string.Empty;
+    private string _savedStateJson = string.Empty;
+    private Dictionary<string, MdevState> _savedMdevs = new(StringComparer.Ordinal);
+
+    public SimulationStore(RootedFileSystem files) => _files = files;
+
+    public static bool Exists(string root) => File.Exists(root.TrimEnd('/') + StatePath);
+
+    public static string ProfileOf(string root) => LoadState(root.TrimEnd('/') + StatePath).Profile;
+
+    /// <summary>Writes the state of a host not yet booted: no writes counted, no faults, no mdevs.</summary>
+    public static void Initialise(RootedFileSystem files, string profile)
+    {
+        Directory.CreateDirectory(files.Physical(MdevsPath));
+        WriteAtomically(files.Physical(StatePath), Serialize(new SimulationState { Profile = profile }));
+        WriteAtomically(files.Physical(CounterPath), Serialize(new WriteCounter { ModelStamp = NewStamp() }));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> under the kernel lock and saves what it changed, also when it throws.
+    /// The model state is loaded only if the action asks for it.
+    /// </summary>
+    public T Transact<T>(Func<SimulationTransaction, T> action)
+    {
+        lock (_gate)
+        {
+            using var kernelLock = FileLock.Acquire(_files, KernelLockPath, KernelLockTimeout, () => DateTimeOffset.UtcNow, CancellationToken.None);
+            var counterJson = File.ReadAllText(_files.Physical(CounterPath));
+            var counter = JsonSerializer.Deserialize(counterJson, SimulationJsonContext.Default.WriteCounter)
+                ?? throw new InvalidDataException($"simulated host write counter {_files.Physical(CounterPath)} is empty");
+            var transaction = new SimulationTransaction(counter, () => CurrentState(counter.ModelStamp));
+            try
+            {
+                return action(transaction);
+            }
+            finally
+            {
+                Save(transaction, counterJson);
+            }
+        }
+    }
+
+    private SimulationState CurrentState(string stamp)
+    {
+        if (_cached is not null && _cachedStamp == stamp)
+        {
+            return _cached;
+        }
+
+        _cached = null;
+        var state = LoadState(_files.Physical(StatePath));
+        var mdevs = new Dictionary<string, MdevState>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(_files.Physical(MdevsPath)))
+        {
+            var mdev = JsonSerializer.Deserialize(File.ReadAllText(file), SimulationJsonContext.Default.MdevState)
+                ?? throw new InvalidDataException($"simulated mdev record {file} is empty");
+            mdevs.Add(mdev.Uuid, mdev);
+            state.Mdevs.Add(mdev.Uuid, mdev);
+        }
+
+        _savedStateJson = Serialize(state);
+        _savedMdevs = mdevs;
+        _cachedStamp = stamp;
+        _cached = state;
+        return state;
+    }
+
+    private void Save(SimulationTransaction transaction, string counterJson)
+    {
+        try
+        {
+            if (transaction.StateLoaded)
+            {
+                SaveState(transaction.State, transaction.Counter);
+            }
+        }
+        finally
+        {
+            var updated = Serialize(transaction.Counter);
+            if (updated != counterJson)
+            {
+                WriteAtomically(_files.Physical(CounterPath), updated);
+            }
+        }
+    }
+
+    /// <summary>Writes the changed parts of the cached state under a new stamp; if that fails halfway, the cache is dropped and the stamp still changes.</summary>
+    private void SaveState(SimulationState state, WriteCounter counter)
+    {
+        var json = Serialize(state);
+        var removed = _savedMdevs.Values.Where(m => state.Mdevs.GetValueOrDefault(m.Uuid) != m).ToList();
+        var added = state.Mdevs.Values.Where(m => _savedMdevs.GetValueOrDefault(m.Uuid) != m).ToList();
+        if (json == _savedStateJson && removed.Count == 0 && added.Count == 0)
+        {
+            return;
+        }
+
+        _cached = null;
+        counter.ModelStamp = NewStamp();
+        if (json != _savedStateJson)
+        {
+            WriteAtomically(_files.Physical(StatePath), json);
+            _savedStateJson = json;
+        }
+
+        foreach (var mdev in removed)
+        {
+            File.Delete(MdevFile(mdev.Uuid));
+            _savedMdevs.Remove(mdev.Uuid);
+        }
+
+        foreach (var mdev in added)
+        {
+            WriteAtomically(MdevFile(mdev.Uuid), JsonSerializer.Serialize(mdev, SimulationJsonContext.Default.MdevState));
+            _savedMdevs.Add(mdev.Uuid, mdev);
+        }
+
+        _cachedStamp = counter.ModelStamp;
+        _cached = state;
+    }
+
+    private string MdevFile(string uuid) => _files.Physical($"{MdevsPath}/{uuid}");
+
+    private static SimulationState LoadState(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationState)
+            ?? throw new InvalidDataException($"simulated host state {path} is empty");
+
+    private static string Serialize(SimulationState state) => JsonSerializer.Serialize(state, SimulationJsonContext.Default.SimulationState);
+
+    private static string Serialize(WriteCounter counter) => JsonSerializer.Serialize(counter, SimulationJsonContext.Default.WriteCounter);
+
+    private static string NewStamp() => Guid.NewGuid().ToString("n");
+
+    private static void WriteAtomically(string path, string content)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
