@@ -29,7 +29,7 @@ internal sealed partial class KernelModel
         }
 
         AddMdev(parent, type, uuid);
-        RefreshAvailable();
+        RefreshAvailable(parent.BudgetGroup);
     }
 
     private void RemoveMdevAttribute(MdevState mdev, string value, string hostPath)
@@ -41,8 +41,9 @@ internal sealed partial class KernelModel
 
         if (number != 0)
         {
+            var budgetGroup = _state.Parents.First(p => p.Name == mdev.Parent).BudgetGroup;
             DropMdev(mdev);
-            RefreshAvailable();
+            RefreshAvailable(budgetGroup);
         }
     }
 
@@ -104,9 +105,13 @@ internal sealed partial class KernelModel
         return Math.Max(0, parent.Budget - used) / type.Cost;
     }
 
-    private void RefreshAvailable()
+    /// <summary>
+    /// Rewrites available_instances of every type, or only of the parents in <paramref name="budgetGroup"/>:
+    /// an mdev takes from its own parent's capacity or its group's budget and from nothing else.
+    /// </summary>
+    private void RefreshAvailable(string? budgetGroup = null)
     {
-        foreach (var parent in _state.Parents)
+        foreach (var parent in _state.Parents.Where(p => budgetGroup is null || p.BudgetGroup == budgetGroup))
         {
             foreach (var type in parent.Types)
             {
