@@ -16,11 +16,11 @@ public sealed class SimulatedHost : IHost
     private readonly SimulatedMachine _machine;
     private readonly SimulatedHostProfile _profile;
 
-    private SimulatedHost(string root, SimulatedHostProfile profile)
+    private SimulatedHost(SimulationStore store, SimulatedHostProfile profile)
     {
-        _files = new RootedFileSystem(root);
+        _store = store;
+        _files = store.Files;
         _tree = new SimTree(_files);
-        _store = new SimulationStore(_files);
         _profile = profile;
         _machine = new SimulatedMachine(profile.Data);
     }
@@ -72,9 +72,9 @@ public sealed class SimulatedHost : IHost
             }
         }
 
-        var host = new SimulatedHost(full, profile);
+        var host = new SimulatedHost(new SimulationStore(new RootedFileSystem(full)), profile);
         TreeBuilder.BuildPersistent(host._tree, host._machine);
-        SimulationStore.Initialise(host._files, profile.Name);
+        host._store.Initialise(profile.Name);
         host.Reboot();
         return host;
     }
@@ -88,7 +88,8 @@ public sealed class SimulatedHost : IHost
             throw new ArgumentException($"{full} is not a simulated host (no .hdiov-sim/state.json); create one with New-HdIovSimulatedHost", nameof(root));
         }
 
-        return new SimulatedHost(full, SimulatedHostProfiles.Get(SimulationStore.ProfileOf(full)));
+        var store = new SimulationStore(new RootedFileSystem(full));
+        return new SimulatedHost(store, SimulatedHostProfiles.Get(store.Transact(t => t.State.Profile)));
     }
 
     public static bool IsSimulatedRoot(string root)

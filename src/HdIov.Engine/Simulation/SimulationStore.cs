@@ -20,8 +20,6 @@ internal sealed class SimulationStore
     private const string KernelLockPath = TreeBuilder.StateDirectory + "/kernel.lock";
     private static readonly TimeSpan KernelLockTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly RootedFileSystem _files;
-
     // Threads of this process queue here rather than polling the flock; the cache below is only touched under it.
     private readonly Lock _gate = new();
 
@@ -30,18 +28,18 @@ internal sealed class SimulationStore
     private string _savedStateJson = string.Empty;
     private Dictionary<string, MdevState> _savedMdevs = new(StringComparer.Ordinal);
 
-    public SimulationStore(RootedFileSystem files) => _files = files;
+    public SimulationStore(RootedFileSystem files) => Files = files;
+
+    public RootedFileSystem Files { get; }
 
     public static bool Exists(string root) => File.Exists(root.TrimEnd('/') + StatePath);
 
-    public static string ProfileOf(string root) => LoadState(root.TrimEnd('/') + StatePath).Profile;
-
     /// <summary>Writes the state of a host not yet booted: no writes counted, no faults, no mdevs.</summary>
-    public static void Initialise(RootedFileSystem files, string profile)
+    public void Initialise(string profile)
     {
-        Directory.CreateDirectory(files.Physical(MdevsPath));
-        Overwrite(files.Physical(StatePath), Serialize(new SimulationState { Profile = profile }));
-        Overwrite(files.Physical(CounterPath), Serialize(new WriteCounter { ModelStamp = NewStamp() }));
+        Directory.CreateDirectory(Files.Physical(MdevsPath));
+        Overwrite(Files.Physical(StatePath), Serialize(new SimulationState { Profile = profile }));
+        Overwrite(Files.Physical(CounterPath), Serialize(new WriteCounter { ModelStamp = NewStamp() }));
     }
 
     /// <summary>
@@ -52,9 +50,9 @@ internal sealed class SimulationStore
     {
         lock (_gate)
         {
-            using var kernelLock = FileLock.Acquire(_files, KernelLockPath, KernelLockTimeout, () => DateTimeOffset.UtcNow, CancellationToken.None);
-            var counter = JsonSerializer.Deserialize(File.ReadAllText(_files.Physical(CounterPath)), SimulationJsonContext.Default.WriteCounter)
-                ?? throw new InvalidDataException($"simulated host write counter {_files.Physical(CounterPath)} is empty");
+            using var kernelLock = FileLock.Acquire(Files, KernelLockPath, KernelLockTimeout, () => DateTimeOffset.UtcNow, CancellationToken.None);
+            var counter = JsonSerializer.Deserialize(File.ReadAllText(Files.Physical(CounterPath)), SimulationJsonContext.Default.WriteCounter)
+                ?? throw new InvalidDataException($"simulated host write counter {Files.Physical(CounterPath)} is empty");
             var counterJson = Serialize(counter);
             var transaction = new SimulationTransaction(counter, () => CurrentState(counter.ModelStamp));
             try
@@ -76,9 +74,10 @@ internal sealed class SimulationStore
         }
 
         _cached = null;
-        var state = LoadState(_files.Physical(StatePath));
+        var state = JsonSerializer.Deserialize(File.ReadAllText(Files.Physical(StatePath)), SimulationJsonContext.Default.SimulationState)
+            ?? throw new InvalidDataException($"simulated host state {Files.Physical(StatePath)} is empty");
         var mdevs = new Dictionary<string, MdevState>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(_files.Physical(MdevsPath)))
+        foreach (var file in Directory.EnumerateFiles(Files.Physical(MdevsPath)))
         {
             var mdev = JsonSerializer.Deserialize(File.ReadAllText(file), SimulationJsonContext.Default.MdevState)
                 ?? throw new InvalidDataException($"simulated mdev record {file} is empty");
@@ -107,7 +106,7 @@ internal sealed class SimulationStore
             var updated = Serialize(transaction.Counter);
             if (updated != counterJson)
             {
-                Overwrite(_files.Physical(CounterPath), updated);
+                Overwrite(Files.Physical(CounterPath), updated);
             }
         }
     }
@@ -127,7 +126,7 @@ internal sealed class SimulationStore
         counter.ModelStamp = NewStamp();
         if (json != _savedStateJson)
         {
-            Overwrite(_files.Physical(StatePath), json);
+            Overwrite(Files.Physical(StatePath), json);
             _savedStateJson = json;
         }
 
@@ -147,11 +146,7 @@ internal sealed class SimulationStore
         _cached = state;
     }
 
-    private string MdevFile(string uuid) => _files.Physical($"{MdevsPath}/{uuid}");
-
-    private static SimulationState LoadState(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationState)
-            ?? throw new InvalidDataException($"simulated host state {path} is empty");
+    private string MdevFile(string uuid) => Files.Physical($"{MdevsPath}/{uuid}");
 
     private static string Serialize(SimulationState state) => JsonSerializer.Serialize(state, SimulationJsonContext.Default.SimulationState);
 
