@@ -17,7 +17,7 @@ internal sealed partial class KernelModel
             throw HostIoException.FromErrno(Errno.EINVAL, hostPath, "write");
         }
 
-        if (_state.Mdevs.Any(m => m.Uuid == uuid))
+        if (_state.Mdevs.ContainsKey(uuid))
         {
             throw HostIoException.FromErrno(Errno.EEXIST, hostPath, "write");
         }
@@ -29,7 +29,7 @@ internal sealed partial class KernelModel
         }
 
         AddMdev(parent, type, uuid);
-        RefreshAvailable();
+        RefreshAvailable(parent.BudgetGroup);
     }
 
     private void RemoveMdevAttribute(MdevState mdev, string value, string hostPath)
@@ -41,8 +41,9 @@ internal sealed partial class KernelModel
 
         if (number != 0)
         {
+            var budgetGroup = _state.Parents.First(p => p.Name == mdev.Parent).BudgetGroup;
             DropMdev(mdev);
-            RefreshAvailable();
+            RefreshAvailable(budgetGroup);
         }
     }
 
@@ -62,7 +63,7 @@ internal sealed partial class KernelModel
         _tree.Link($"{typeDir}/devices/{uuid}", dir);
         TreeBuilder.AddToGroup(_tree, group, dir, uuid);
         AddVfioGroup(group);
-        _state.Mdevs.Add(mdev);
+        _state.Mdevs.Add(uuid, mdev);
     }
 
     private void DropMdev(MdevState mdev)
@@ -74,7 +75,7 @@ internal sealed partial class KernelModel
         _tree.Remove($"/sys/kernel/iommu_groups/{mdev.Group}");
         _tree.Remove($"/dev/vfio/{mdev.Group}");
         _tree.Remove(MdevDirectory(mdev));
-        _state.Mdevs.Remove(mdev);
+        _state.Mdevs.Remove(mdev.Uuid);
     }
 
     private string MdevDirectory(MdevState mdev) => $"{_state.Parents.First(p => p.Name == mdev.Parent).Directory}/{mdev.Uuid}";
@@ -88,11 +89,11 @@ internal sealed partial class KernelModel
 
         if (type.Capacity is { } capacity)
         {
-            return capacity - _state.Mdevs.Count(m => m.Parent == parent.Name && m.Type == type.Id);
+            return capacity - _state.Mdevs.Values.Count(m => m.Parent == parent.Name && m.Type == type.Id);
         }
 
         var used = 0;
-        foreach (var m in _state.Mdevs)
+        foreach (var m in _state.Mdevs.Values)
         {
             var owner = _state.Parents.First(p => p.Name == m.Parent);
             if (owner.BudgetGroup == parent.BudgetGroup)
@@ -104,9 +105,13 @@ internal sealed partial class KernelModel
         return Math.Max(0, parent.Budget - used) / type.Cost;
     }
 
-    private void RefreshAvailable()
+    /// <summary>
+    /// Rewrites available_instances of every type, or only of the parents in <paramref name="budgetGroup"/>:
+    /// an mdev takes from its own parent's capacity or its group's budget and from nothing else.
+    /// </summary>
+    private void RefreshAvailable(string? budgetGroup = null)
     {
-        foreach (var parent in _state.Parents)
+        foreach (var parent in _state.Parents.Where(p => budgetGroup is null || p.BudgetGroup == budgetGroup))
         {
             foreach (var type in parent.Types)
             {
@@ -141,7 +146,7 @@ internal sealed partial class KernelModel
             return;
         }
 
-        foreach (var mdev in _state.Mdevs.Where(m => m.Parent == name).ToList())
+        foreach (var mdev in _state.Mdevs.Values.Where(m => m.Parent == name).ToList())
         {
             DropMdev(mdev);
         }
@@ -175,7 +180,7 @@ internal sealed partial class KernelModel
 
         foreach (var file in _tree.List($"/etc/mdevctl.d/{parentName}"))
         {
-            if (!TryParseUuid(file, out var uuid) || uuid != file || _state.Mdevs.Any(m => m.Uuid == uuid))
+            if (!TryParseUuid(file, out var uuid) || uuid != file || _state.Mdevs.ContainsKey(uuid))
             {
                 continue;
             }

@@ -100,7 +100,7 @@ internal sealed partial class KernelModel
             return;
         }
 
-        var mdev = _state.Mdevs.FirstOrDefault(m => MdevDirectory(m) == directory);
+        var mdev = _state.Mdevs.GetValueOrDefault(Path.GetFileName(directory)) is { } candidate && MdevDirectory(candidate) == directory ? candidate : null;
         if (name == "remove" && mdev is not null)
         {
             RemoveMdevAttribute(mdev, value, hostPath);

@@ -10,18 +10,16 @@ namespace HdIov.Engine.Simulation;
 /// </summary>
 public sealed class SimulatedHost : IHost
 {
-    private const string StatePath = TreeBuilder.StateDirectory + "/state.json";
-    private const string KernelLockPath = TreeBuilder.StateDirectory + "/kernel.lock";
-    private static readonly TimeSpan KernelLockTimeout = TimeSpan.FromSeconds(60);
-
     private readonly RootedFileSystem _files;
+    private readonly SimulationStore _store;
     private readonly SimTree _tree;
     private readonly SimulatedMachine _machine;
     private readonly SimulatedHostProfile _profile;
 
-    private SimulatedHost(string root, SimulatedHostProfile profile)
+    private SimulatedHost(SimulationStore store, SimulatedHostProfile profile)
     {
-        _files = new RootedFileSystem(root);
+        _store = store;
+        _files = store.Files;
         _tree = new SimTree(_files);
         _profile = profile;
         _machine = new SimulatedMachine(profile.Data);
@@ -40,7 +38,7 @@ public sealed class SimulatedHost : IHost
     public DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     /// <summary>Host writes (WriteAttribute, WriteFile, DeleteFile, Run) since the host was created or its faults last cleared.</summary>
-    public int WriteCount => WithState(state => state.WriteCount, save: false);
+    public int WriteCount => _store.Transact(t => t.Counter.WriteCount);
 
     /// <summary>Builds a simulated host of <paramref name="profileName"/> in <paramref name="root"/> and boots it.</summary>
     /// <param name="root">An empty or absent folder; with <paramref name="force"/>, also a previous simulated host, which is wiped.</param>
@@ -74,18 +72,10 @@ public sealed class SimulatedHost : IHost
             }
         }
 
-        Directory.CreateDirectory(full + TreeBuilder.StateDirectory);
-        var host = new SimulatedHost(full, profile);
+        var host = new SimulatedHost(new SimulationStore(new RootedFileSystem(full)), profile);
         TreeBuilder.BuildPersistent(host._tree, host._machine);
-        var state = new SimulationState { Profile = profile.Name };
-        state.Save(host._files.Physical(StatePath));
-        host.WithState(
-            s =>
-            {
-                host.Model(s).Boot(GrubConfig.BootedCmdline(host._tree.ReadText("/boot/grub/grub.cfg")));
-                return true;
-            },
-            save: true);
+        host._store.Initialise(profile.Name);
+        host.Reboot();
         return host;
     }
 
@@ -98,14 +88,14 @@ public sealed class SimulatedHost : IHost
             throw new ArgumentException($"{full} is not a simulated host (no .hdiov-sim/state.json); create one with New-HdIovSimulatedHost", nameof(root));
         }
 
-        var state = SimulationState.Load(full + StatePath);
-        return new SimulatedHost(full, SimulatedHostProfiles.Get(state.Profile));
+        var store = new SimulationStore(new RootedFileSystem(full));
+        return new SimulatedHost(store, SimulatedHostProfiles.Get(store.Transact(t => t.State.Profile)));
     }
 
     public static bool IsSimulatedRoot(string root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return File.Exists(Path.GetFullPath(root).TrimEnd('/') + StatePath);
+        return SimulationStore.Exists(Path.GetFullPath(root));
     }
 
     /// <summary>
@@ -113,35 +103,32 @@ public sealed class SimulatedHost : IHost
     /// driver_override are back to defaults, QAT configs are re-read, parents register and mdevctl starts
     /// the "auto" definitions.
     /// </summary>
-    public void Reboot() => WithState(
-        state =>
+    public void Reboot() => _store.Transact(
+        t =>
         {
-            Model(state).Boot(GrubConfig.BootedCmdline(_tree.ReadText("/boot/grub/grub.cfg")));
+            Model(t.State).Boot(GrubConfig.BootedCmdline(_tree.ReadText("/boot/grub/grub.cfg")));
             return true;
-        },
-        save: true);
+        });
 
     public void InjectFault(SimulatedFault fault)
     {
         ArgumentNullException.ThrowIfNull(fault);
         ArgumentOutOfRangeException.ThrowIfLessThan(fault.AtWrite, 1);
-        WithState(
-            state =>
+        _store.Transact(
+            t =>
             {
-                state.Faults.Add(new FaultEntry(fault.AtWrite, fault.Errno, fault.Crash, state.WriteCount));
+                t.Counter.Faults.Add(new FaultEntry(fault.AtWrite, fault.Errno, fault.Crash, t.Counter.WriteCount));
                 return true;
-            },
-            save: true);
+            });
     }
 
-    public void ClearFaults() => WithState(
-        state =>
+    public void ClearFaults() => _store.Transact(
+        t =>
         {
-            state.Faults.Clear();
-            state.WriteCount = 0;
+            t.Counter.Faults.Clear();
+            t.Counter.WriteCount = 0;
             return true;
-        },
-        save: true);
+        });
 
     public bool Exists(string path) => _files.Exists(path);
 
@@ -161,7 +148,7 @@ public sealed class SimulatedHost : IHost
     {
         HostPath.Validate(path);
         ArgumentNullException.ThrowIfNull(value);
-        Counted(path, "write", state => Model(state).Write(path, value));
+        Counted(path, "write", t => Model(t.State).Write(path, value));
     }
 
     public void WriteFile(string path, string content)
@@ -213,19 +200,18 @@ public sealed class SimulatedHost : IHost
         ArgumentException.ThrowIfNullOrEmpty(program);
         ArgumentNullException.ThrowIfNull(arguments);
         cancellationToken.ThrowIfCancellationRequested();
-        return WithState(
-            state =>
+        return _store.Transact(
+            t =>
             {
-                if (NextWriteFault(state) is { } fault)
+                if (t.Counter.Count() is { } fault)
                 {
                     return fault.Crash
                         ? throw new SimulatedCrashException($"simulated crash before running {program}")
                         : new CommandResult(1, string.Empty, $"{program}: simulated failure ({fault.Errno})\n");
                 }
 
-                return Model(state).Run(program, arguments);
-            },
-            save: true);
+                return Model(t.State).Run(program, arguments);
+            });
     }
 
     public CpuIdResult CpuId(uint leaf, uint subleaf) => SimulatedCpuId.Answer(_profile.Data.Cpu, leaf, subleaf);
@@ -239,48 +225,17 @@ public sealed class SimulatedHost : IHost
     private KernelModel Model(SimulationState state) => new(_tree, _machine, state);
 
     /// <summary>Counts one host write, fires a planned fault instead of it, or performs it.</summary>
-    private void Counted(string path, string operation, Action<SimulationState> write) => WithState(
-        state =>
+    private void Counted(string path, string operation, Action<SimulationTransaction> write) => _store.Transact(
+        t =>
         {
-            if (NextWriteFault(state) is { } fault)
+            if (t.Counter.Count() is { } fault)
             {
                 throw fault.Crash
                     ? new SimulatedCrashException($"simulated crash before {operation} {path}")
                     : HostIoException.FromErrno(fault.Errno, path, operation);
             }
 
-            write(state);
+            write(t);
             return true;
-        },
-        save: true);
-
-    private static FaultEntry? NextWriteFault(SimulationState state)
-    {
-        state.WriteCount++;
-        var fault = state.Faults.FirstOrDefault(f => state.WriteCount - f.InjectedAtCount == f.AtWrite);
-        if (fault is not null)
-        {
-            state.Faults.Remove(fault);
-        }
-
-        return fault;
-    }
-
-    private T WithState<T>(Func<SimulationState, T> action, bool save)
-    {
-        using var kernelLock = FileLock.Acquire(_files, KernelLockPath, KernelLockTimeout, () => Now, CancellationToken.None);
-        var physical = _files.Physical(StatePath);
-        var state = SimulationState.Load(physical);
-        try
-        {
-            return action(state);
-        }
-        finally
-        {
-            if (save)
-            {
-                state.Save(physical);
-            }
-        }
-    }
+        });
 }

@@ -12,6 +12,8 @@ namespace HdIov.Engine.Simulation;
     WriteIndented = true)]
 [JsonSerializable(typeof(ProfileData))]
 [JsonSerializable(typeof(SimulationState))]
+[JsonSerializable(typeof(WriteCounter))]
+[JsonSerializable(typeof(MdevState))]
 internal sealed partial class SimulationJsonContext : JsonSerializerContext
 {
 }

@@ -1,22 +1,23 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using HdIov.Engine.Interop;
 
 namespace HdIov.Engine.Simulation;
 
-/// <summary>The hidden state of a simulated host, <c>&lt;root&gt;/.hdiov-sim/state.json</c>: what the tree alone does not say.</summary>
+/// <summary>
+/// The hidden state of a simulated host: what the tree alone does not say. <see cref="SimulationStore"/> keeps
+/// it in <c>&lt;root&gt;/.hdiov-sim/state.json</c>, except the mdevs, which have one file each.
+/// </summary>
 internal sealed class SimulationState
 {
     public string Profile { get; set; } = string.Empty;
-
-    public int WriteCount { get; set; }
-
-    public List<FaultEntry> Faults { get; set; } = [];
 
     public int NextIommuGroup { get; set; }
 
     public List<ParentState> Parents { get; set; } = [];
 
-    public List<MdevState> Mdevs { get; set; } = [];
+    /// <summary>Live mdevs by UUID (lower case).</summary>
+    [JsonIgnore]
+    public Dictionary<string, MdevState> Mdevs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The NumberAdis each QAT PF was started with (by PF address); a PF that failed to start is absent.</summary>
     public Dictionary<string, int> QatAdis { get; set; } = [];
@@ -32,20 +33,7 @@ internal sealed class SimulationState
 
     /// <summary>BIOS settings in effect since the last boot.</summary>
     public Dictionary<string, string> FirmwareBooted { get; set; } = [];
-
-    public static SimulationState Load(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationState)
-            ?? throw new InvalidDataException($"simulated host state {path} is empty");
-
-    public void Save(string path)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, SimulationJsonContext.Default.SimulationState));
-        File.Move(temporary, path, overwrite: true);
-    }
 }
-
-internal sealed record FaultEntry(int AtWrite, Errno Errno, bool Crash, int InjectedAtCount);
 
 /// <summary>A registered mdev parent and its types. Pooled types share <see cref="Budget"/> across <see cref="BudgetGroup"/>; QAT types have a fixed capacity each.</summary>
 internal sealed record ParentState(

@@ -184,6 +184,37 @@ public sealed class SimulatedHostTests
     }
 
     [Fact]
+    public void StateChanges_ByAnotherOpen_AreSeenByAHostThatHasWrittenBefore()
+    {
+        using var sim = new SimulatedHostScope("mtty-lab");
+        var other = SimulatedHost.Open(sim.Root);
+        var uuid = Guid.NewGuid().ToString();
+        sim.Host.WriteAttribute(TypeCreate("mtty", "mtty-1"), uuid);
+        other.WriteAttribute($"/sys/bus/mdev/devices/{uuid}/remove", "1");
+
+        sim.Host.WriteAttribute(TypeCreate("mtty", "mtty-2"), uuid);
+
+        Assert.Equal("mtty-2", Path.GetFileName(sim.Host.ReadLink($"/sys/bus/mdev/devices/{uuid}/mdev_type")));
+        Assert.Equal("22", sim.Read(Available("mtty", "mtty-1")));
+        var error = Assert.Throws<HostIoException>(() => other.WriteAttribute(TypeCreate("mtty", "mtty-1"), uuid));
+        Assert.Equal(Errno.EEXIST, error.Errno);
+    }
+
+    [Fact]
+    public void Create_WithForce_IsSeenByAHostStillOpenOnTheOldOne()
+    {
+        using var sim = new SimulatedHostScope("mtty-lab");
+        var uuid = Guid.NewGuid().ToString();
+        sim.Host.WriteAttribute(TypeCreate("mtty", "mtty-1"), uuid);
+
+        SimulatedHost.Create(sim.Root, "mtty-lab", force: true);
+
+        sim.Host.WriteAttribute(TypeCreate("mtty", "mtty-1"), uuid);
+        Assert.True(sim.Host.Exists($"/sys/bus/mdev/devices/{uuid}"));
+        Assert.Equal(1, sim.Host.WriteCount);
+    }
+
+    [Fact]
     public void ConcurrentWriters_OnTwoOpensOfOneRoot_AreSerialisedWithoutLosingState()
     {
         using var sim = new SimulatedHostScope("mtty-lab");
