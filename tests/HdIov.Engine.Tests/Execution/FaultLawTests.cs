@@ -91,6 +91,8 @@ public sealed class FaultLawTests
                 "spr-qat-e810",
                 Specs.Host("spr-node-01", Specs.Sriov("vf", Specs.Pci("0000:f7:00.0"), 2, "vfio-pci")),
                 Specs.Host("spr-node-01", Specs.Sriov("vf", Specs.Pci("0000:f7:00.0"), 3, "vfio-pci"))),
+            ["icx-sriov-create"] = new("icx-sriov", null, Specs.Host("icx-node", Specs.Sriov("nic", Specs.Driver("ice"), 2, "vfio-pci"))),
+            ["pasid-off-sriov-create"] = new("spr-pasid-off", null, Specs.Host("spr-node-01", Specs.Sriov("vf", Specs.Pci("0000:f7:00.0"), 2, "vfio-pci"))),
         };
 
         public bool HasUnowned => UnownedParent is not null;

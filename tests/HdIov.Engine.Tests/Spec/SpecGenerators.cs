@@ -28,7 +28,8 @@ internal static class SpecGenerators
         24];
 
     public static readonly Gen<string> KernelArg = Gen.String[Gen.Char['!', '~'], 1, 24]
-        .Where(a => !a.StartsWith("intel_iommu=", StringComparison.Ordinal) && !a.StartsWith("iommu=", StringComparison.Ordinal));
+        .Where(a => !a.StartsWith("intel_iommu=", StringComparison.Ordinal) && !a.StartsWith("iommu=", StringComparison.Ordinal)
+            && HdIov.Engine.Platform.KernelArguments.Problem(a) is null);
 
     public static readonly Gen<PlatformSpec> Platform = Gen.Select(
         Gen.Select(

@@ -75,7 +75,11 @@ public sealed class SpecLoaderPlatformTests
     [InlineData("\"a\\tb\"")]
     [InlineData("\"\"")]
     [InlineData("\"caf\u00e9\"")]
-    public void LoadText_KernelArgumentWithWhitespaceControlOrNonAscii_IsInvalid(string argument)
+    [InlineData("\"x=$(reboot)\"")]
+    [InlineData("\"a;b\"")]
+    [InlineData("\"`id`\"")]
+    [InlineData("'a\"b'")]
+    public void LoadText_KernelArgumentWithWhitespaceControlNonAsciiOrShellSyntax_IsInvalid(string argument)
     {
         SpecAssert.Single(Head + $"    kernelArgs: [ {argument} ]\n", DiagnosticCodes.InvalidValue, "spec.platform.kernelArgs[0]", 6, 19);
     }

@@ -29,7 +29,7 @@ public sealed class SpecWriterTests
             new PlatformSpec(
                 new BiosSpec(BiosSource.Redfish, ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("MmioSize", "512"), new("Quote", "a \"b\" # c: d\\")])),
                 null,
-                ["a=b#c", "'x'"],
+                ["a=b#c", "x:y", "-1", "~"],
                 []),
             [new DeviceSpec("123", new DeviceSelector(Driver: "null"), SplitMode.Sriov, [], ImmutableSortedDictionary<string, int>.Empty, new VfSpec(1, "1e5"), OwnershipPolicy.Adopt)],
             []);
