@@ -156,8 +156,8 @@ internal sealed class SimulationStore
 
     /// <summary>
     /// Replaces a small file's content with one write at offset 0, padded with spaces over longer old content
-    /// (JSON ignores them). Unlike a temporary file and a rename it creates no inode, which on some file
-    /// systems costs more than all the rest of a write, and a process that dies leaves no half-written file.
+    /// (JSON ignores them), so a process that dies cannot leave it half overwritten. Unlike a temporary file
+    /// and a rename it creates no inode, which on some file systems costs more than all the rest of a write.
     /// </summary>
     private static void Overwrite(string path, string content)
     {
