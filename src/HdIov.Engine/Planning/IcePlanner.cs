@@ -40,19 +40,8 @@ internal static class IcePlanner
                 $".vdevs.{key}");
         }
 
-        if (SiovPlatform.Blocker(state) is { } blocker)
+        if (!SiovPlatform.Permits(context, target, "E810 SIOV"))
         {
-            if (context.ScalableModeAfterReboot && blocker.Code == DiagnosticCodes.ScalableModeOff && state.IommuUnits.All(u => u.Ecap.ScalableMode && u.Ecap.Pasid))
-            {
-                context.Warn(
-                    DiagnosticCodes.ScalableModeOff,
-                    $"{target.Label}: E810 SIOV is planned after the reboot that turns on scalable mode",
-                    "reboot the host, then apply the spec again",
-                    target);
-                return;
-            }
-
-            context.Error(blocker.Code, $"{target.Label}: E810 SIOV cannot run: {blocker.Message}", blocker.Hint, target, ".mode");
             return;
         }
 

@@ -50,19 +50,8 @@ internal static class QatPlanner
             return;
         }
 
-        if (SiovPlatform.Blocker(state) is { } blocker)
+        if (!SiovPlatform.Permits(context, target, "QAT SIOV"))
         {
-            if (context.ScalableModeAfterReboot && blocker.Code == DiagnosticCodes.ScalableModeOff && state.IommuUnits.All(u => u.Ecap.ScalableMode && u.Ecap.Pasid))
-            {
-                context.Warn(
-                    DiagnosticCodes.ScalableModeOff,
-                    $"{target.Label}: QAT SIOV is planned after the reboot that turns on scalable mode",
-                    "reboot the host, then apply the spec again",
-                    target);
-                return;
-            }
-
-            context.Error(blocker.Code, $"{target.Label}: QAT SIOV cannot run: {blocker.Message}", blocker.Hint, target, ".mode");
             return;
         }
 

@@ -6,6 +6,35 @@ namespace HdIov.Engine.Planning;
 /// <summary>The platform conditions PASID-based SIOV backends need: every VT-d unit in scalable mode with PASID, and sm_on.</summary>
 internal static class SiovPlatform
 {
+    /// <summary>
+    /// True when the SIOV backend may plan the target now. Otherwise records why: an error, or a warning when the
+    /// only thing missing is scalable mode that this plan's boot step turns on at the next reboot.
+    /// </summary>
+    public static bool Permits(PlanContext context, SplitTarget target, string backend)
+    {
+        var state = context.State;
+        if (Blocker(state) is not { } blocker)
+        {
+            return true;
+        }
+
+        if (context.ScalableModeAfterReboot && blocker.Code == DiagnosticCodes.ScalableModeOff
+            && state.IommuUnits.All(u => u.Ecap.ScalableMode && u.Ecap.Pasid))
+        {
+            context.Warn(
+                DiagnosticCodes.ScalableModeOff,
+                $"{target.Label}: {backend} is planned after the reboot that turns on scalable mode",
+                "reboot the host, then apply the spec again",
+                target);
+        }
+        else
+        {
+            context.Error(blocker.Code, $"{target.Label}: {backend} cannot run: {blocker.Message}", blocker.Hint, target, ".mode");
+        }
+
+        return false;
+    }
+
     /// <summary>The first unmet condition as (code, message, fix), or null when the platform is ready.</summary>
     public static (string Code, string Message, string Hint)? Blocker(HostState state)
     {
