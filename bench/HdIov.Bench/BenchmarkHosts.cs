@@ -36,7 +36,20 @@ internal static class BenchmarkHosts
 
     public static SimulatedHost Fresh(string tag)
     {
-        var root = Path.Combine(Path.GetTempPath(), $"hdiov-bench-{tag}-{Environment.ProcessId}");
+        var root = RootFor(tag);
         return SimulatedHost.Create(root, "spr-qat-e810", force: Directory.Exists(root));
     }
+
+    public static void Delete(params SimulatedHost?[] hosts)
+    {
+        foreach (var host in hosts)
+        {
+            if (host is not null && Directory.Exists(host.Root))
+            {
+                Directory.Delete(host.Root, recursive: true);
+            }
+        }
+    }
+
+    private static string RootFor(string tag) => Path.Combine(Path.GetTempPath(), $"hdiov-bench-{tag}-{Environment.ProcessId}");
 }

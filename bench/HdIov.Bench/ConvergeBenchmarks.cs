@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Planning;
@@ -11,12 +10,11 @@ namespace HdIov.Bench;
 /// End to end on a simulated host: observe, plan and apply about 1,000 VDEVs; and the no-op converge that a
 /// scheduled drift check runs (observe + plan + apply of the empty plan under the host lock).
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
-[MemoryDiagnoser]
+[Config(typeof(InProcessMonitoringConfig))]
 public class ConvergeBenchmarks
 {
-    private SimulatedHost _host = null!;
-    private SimulatedHost _converged = null!;
+    private SimulatedHost? _host;
+    private SimulatedHost? _converged;
 
     [IterationSetup(Target = nameof(ConvergeThousandVdevs))]
     public void FreshHost() => _host = BenchmarkHosts.Fresh("converge");
@@ -28,11 +26,14 @@ public class ConvergeBenchmarks
         Converge(_converged);
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => BenchmarkHosts.Delete(_host, _converged);
+
     [Benchmark(Description = "observe + plan + apply 1,014 VDEVs")]
-    public ApplyResult ConvergeThousandVdevs() => Converge(_host);
+    public ApplyResult ConvergeThousandVdevs() => Converge(_host!);
 
     [Benchmark(Description = "no-op converge of a host with 1,014 VDEVs")]
-    public ApplyResult NoOpConverge() => Converge(_converged);
+    public ApplyResult NoOpConverge() => Converge(_converged!);
 
     private static ApplyResult Converge(SimulatedHost host) =>
         new Executor(host).Apply(Planner.Plan(BenchmarkHosts.ThousandVdevs, new HostObserver(host).Observe()));

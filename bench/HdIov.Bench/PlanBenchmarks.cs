@@ -1,25 +1,31 @@
 using BenchmarkDotNet.Attributes;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Simulation;
 
 namespace HdIov.Bench;
 
 /// <summary>Pure planning of about 1,000 VDEVs, and observing a host that has them.</summary>
-[MemoryDiagnoser]
+[Config(typeof(InProcessConfig))]
 public class PlanBenchmarks
 {
+    private SimulatedHost _freshHost = null!;
+    private SimulatedHost _convergedHost = null!;
     private HostState _fresh = null!;
     private HostState _converged = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var fresh = BenchmarkHosts.Fresh("plan-fresh");
-        _fresh = new HostObserver(fresh).Observe();
-        var converged = BenchmarkHosts.Fresh("plan-converged");
-        new HdIov.Engine.Execution.Executor(converged).Apply(Planner.Plan(BenchmarkHosts.ThousandVdevs, new HostObserver(converged).Observe()));
-        _converged = new HostObserver(converged).Observe();
+        _freshHost = BenchmarkHosts.Fresh("plan-fresh");
+        _fresh = new HostObserver(_freshHost).Observe();
+        _convergedHost = BenchmarkHosts.Fresh("plan-converged");
+        new HdIov.Engine.Execution.Executor(_convergedHost).Apply(Planner.Plan(BenchmarkHosts.ThousandVdevs, new HostObserver(_convergedHost).Observe()));
+        _converged = new HostObserver(_convergedHost).Observe();
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => BenchmarkHosts.Delete(_freshHost, _convergedHost);
 
     [Benchmark(Description = "plan 1,014 VDEVs on a fresh host")]
     public Plan PlanFromScratch() => Planner.Plan(BenchmarkHosts.ThousandVdevs, _fresh);
