@@ -84,32 +84,27 @@ internal static class NodeReader
         }
     }
 
-    public static SpecSequence? Sequence(SpecNode node, string path, DiagnosticBag diagnostics)
-    {
-        switch (node)
-        {
-            case SpecSequence sequence:
-                return sequence;
-            case SpecRejected:
-                return null;
-            default:
-                WrongShape(node, path, "a list", diagnostics);
-                return null;
-        }
-    }
+    public static SpecSequence? Sequence(SpecNode node, string path, DiagnosticBag diagnostics) =>
+        Expect<SpecSequence>(node, path, "a list", diagnostics);
 
-    public static SpecMapping? Mapping(SpecNode node, string path, DiagnosticBag diagnostics)
+    public static SpecMapping? Mapping(SpecNode node, string path, DiagnosticBag diagnostics) =>
+        Expect<SpecMapping>(node, path, "a mapping of keys to values", diagnostics);
+
+    /// <summary>The node as <typeparamref name="T"/>, or null; a node already rejected is not reported twice.</summary>
+    private static T? Expect<T>(SpecNode node, string path, string expected, DiagnosticBag diagnostics)
+        where T : SpecNode
     {
-        switch (node)
+        if (node is T match)
         {
-            case SpecMapping mapping:
-                return mapping;
-            case SpecRejected:
-                return null;
-            default:
-                WrongShape(node, path, "a mapping of keys to values", diagnostics);
-                return null;
+            return match;
         }
+
+        if (node is not SpecRejected)
+        {
+            WrongShape(node, path, expected, diagnostics);
+        }
+
+        return null;
     }
 
     private static void WrongShape(SpecNode node, string path, string expected, DiagnosticBag diagnostics)
