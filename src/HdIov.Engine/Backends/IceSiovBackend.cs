@@ -29,8 +29,4 @@ public static class IceSiovBackend
         port.Capabilities.Pasid is null ? "the port has no PASID capability"
         : port.BarSizes.IsDefaultOrEmpty || port.BarSizes[0] < MinimumBar0Bytes ? $"BAR0 is {(port.BarSizes.IsDefaultOrEmpty ? 0 : port.BarSizes[0] >> 20)} MiB; the ice driver needs at least 128 MiB for SIOV"
         : null;
-
-    /// <summary>Ports of one adapter share bus and device number and differ in function.</summary>
-    public static bool SameAdapter(PciFunction a, PciFunction b) =>
-        a.Address.Domain == b.Address.Domain && a.Address.Bus == b.Address.Bus && a.Address.Device == b.Address.Device;
 }

@@ -22,8 +22,6 @@ public static class QatSiovBackend
 
     public static string TypeId(string driver, string service) => $"{driver}-vqat_{service}";
 
-    public static string ServiceOf(string typeKey) => typeKey;
-
     public static string ConfigPath(int index) => string.Create(CultureInfo.InvariantCulture, $"/etc/4xxx_dev{index}.conf");
 
     public static string DeviceName(int index) => string.Create(CultureInfo.InvariantCulture, $"qat_dev{index}");

@@ -18,7 +18,6 @@ public enum LedgerEntryKind
 {
     Mdev,
     VirtualFunctions,
-    QatConfig,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>

@@ -69,7 +69,6 @@ internal static class MdevSplitPlanner
 
         foreach (var vdev in desired)
         {
-            context.DesiredMdevs.Add((target.ParentName, vdev.Uuid));
             context.DesiredByName[vdev.Name.ToString()] = (target.ParentName, vdev.Uuid);
             liveByUuid.TryGetValue(vdev.Uuid, out var current);
             if (current is not null && current.Parent != target.ParentName && !context.Owns(current.Uuid))
@@ -110,7 +109,7 @@ internal static class MdevSplitPlanner
                 matches ? "re-created with the same UUID after the device reset" : "declared by the spec"));
         }
 
-        return new SplitOutcome(creates, removes, target.Entry.Ownership == OwnershipPolicy.Prune ? 0 : unowned.Count);
+        return new SplitOutcome(creates, removes);
     }
 
     private static List<DesiredVdev> Adopt(

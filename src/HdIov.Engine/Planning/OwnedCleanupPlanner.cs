@@ -13,9 +13,10 @@ internal static class OwnedCleanupPlanner
     {
         var state = context.State;
         var liveByUuid = context.LiveMdevs;
+        var desired = context.DesiredByName.Values.ToHashSet();
         var unwanted = state.Ledger.Entries
             .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is { } uuid
-                && !context.DesiredMdevs.Contains((e.Parent, uuid))
+                && !desired.Contains((e.Parent, uuid))
                 && !context.RemovedMdevs.Contains(uuid))
             .OrderByDescending(e => VdevName.TryParse(e.VdevName, out var name) ? name.Ordinal : -1)
             .ThenByDescending(e => e.Recorded)

@@ -31,9 +31,6 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
 
     public List<PendingStep> Steps { get; } = [];
 
-    /// <summary>Every (parent, UUID) the spec wants to exist after the plan.</summary>
-    public HashSet<(string Parent, Guid Uuid)> DesiredMdevs { get; } = [];
-
     /// <summary>UUIDs removed by this plan, so the global cleanup does not remove them twice.</summary>
     public HashSet<Guid> RemovedMdevs { get; } = [];
 

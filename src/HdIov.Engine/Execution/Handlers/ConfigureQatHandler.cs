@@ -1,6 +1,5 @@
 using HdIov.Engine.Backends;
 using HdIov.Engine.Diagnostics;
-using HdIov.Engine.Discovery;
 using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
 
@@ -17,8 +16,6 @@ internal static class ConfigureQatHandler
         {
             host.WriteFile(operation.ConfigPath, rewritten);
         }
-
-        LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.QatConfig, operation.Pf.ToString(), Count: operation.NumberAdis, Recorded: host.Now));
 
         var device = QatSiovBackend.DeviceName(operation.DeviceIndex);
         var result = host.Run("adf_ctl", [device, "restart"], cancellationToken);
