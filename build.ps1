@@ -166,6 +166,22 @@ function Get-MissingDebianPackages {
         })
 }
 
+# Test runners beyond xunit and Pester. Each is a task that writes
+# artifacts/test-results/<task>/summary.json ({ Passed, Failed, Skipped }); the Test task runs them after
+# Pester and adds their counts to its summary line. With -Tag a runner runs only when its name is a tag;
+# -ExcludeTag with its name leaves it out.
+$TestRunners = @()
+
+function Get-RunnerSummaryPath([string] $Runner) {
+    Join-Path $ArtifactsDir 'test-results' $Runner 'summary.json'
+}
+
+function Get-SelectedTestRunners {
+    @($TestRunners | Where-Object {
+            ($Tag.Count -eq 0 -or $Tag -contains $_) -and ($ExcludeTag -notcontains $_)
+        })
+}
+
 $Tasks = [ordered]@{}
 $Completed = [System.Collections.Generic.HashSet[string]]::new()
 
@@ -320,6 +336,32 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
     $passed = $xunit.Passed
     $failed = $xunit.Failed
     $skipped = $xunit.Skipped
+    $runnerLines = @()
+    foreach ($runner in (Get-SelectedTestRunners)) {
+        Write-Step "Test: $runner"
+        $runnerSummaryPath = Get-RunnerSummaryPath $runner
+        if (Test-Path $runnerSummaryPath) {
+            Remove-Item $runnerSummaryPath
+        }
+        try {
+            Invoke-Task $runner
+        }
+        catch {
+            Write-Host "${runner}: $($_.Exception.Message)"
+        }
+        if (Test-Path $runnerSummaryPath) {
+            $counts = Get-Content -Raw $runnerSummaryPath | ConvertFrom-Json
+            $passed += $counts.Passed
+            $failed += $counts.Failed
+            $skipped += $counts.Skipped
+            $runnerLines += ("{0}: {1} passed, {2} failed, {3} skipped" -f $runner, $counts.Passed, $counts.Failed, $counts.Skipped)
+        }
+        else {
+            Write-Host "${runner}: the run wrote no summary; counted as one failure."
+            $failed++
+            $runnerLines += "${runner}: no summary (one failure)"
+        }
+    }
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) {
         Write-Host "xunit: dotnet test exited with code $xunitExit without a failed test in its results; counted as one failure."
         $failed++
@@ -338,6 +380,9 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
     Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped ({3} result files)" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $xunit.Files)
     if ($null -ne $pester) {
         Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    }
+    foreach ($line in $runnerLines) {
+        Write-Host $line
     }
     Write-Host "Results: $resultsDir"
     $summary = "$passed passed, $failed failed, $skipped skipped"
