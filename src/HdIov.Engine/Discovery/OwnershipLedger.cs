@@ -12,6 +12,13 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
     public bool OwnsMdev(Guid uuid) => Entries.Any(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
 
     public LedgerEntry? FindMdev(Guid uuid) => Entries.FirstOrDefault(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
+
+    /// <summary>True for an owned mdev created on request rather than declared by a spec.</summary>
+    public static bool IsImperative(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Kind == LedgerEntryKind.Mdev && entry.Origin == VdevOrigin.Imperative;
+    }
 }
 
 public enum LedgerEntryKind
@@ -33,6 +40,8 @@ public enum Persistence
 /// <summary>
 /// One owned object. <see cref="Uuid"/> and <see cref="VdevName"/> are set for mdevs; <see cref="Parent"/> is the
 /// parent device name (a PCI address or a non-PCI name like <c>mtty</c>); <see cref="Count"/> is set for VFs.
+/// <see cref="Origin"/> says how an mdev came to be; absent (ledgers written before it existed, and every declared
+/// VDEV) means <see cref="VdevOrigin.Declarative"/>.
 /// </summary>
 public sealed record LedgerEntry(
     LedgerEntryKind Kind,
@@ -43,4 +52,5 @@ public sealed record LedgerEntry(
     Persistence? Persistence = null,
     int? Count = null,
     string? Driver = null,
-    DateTimeOffset? Recorded = null);
+    DateTimeOffset? Recorded = null,
+    VdevOrigin? Origin = null);

@@ -105,6 +105,6 @@ internal static class IcePlanner
         }
     }
 
-    private static string AdapterKey(PciFunction function) =>
+    internal static string AdapterKey(PciFunction function) =>
         $"{function.Address.Domain:x4}:{function.Address.Bus:x2}:{function.Address.Device:x2}";
 }

@@ -33,6 +33,13 @@ internal static class MdevSplitPlanner
             }
         }
 
+        var adopted = new HashSet<Guid>();
+        desired = AdoptImperative(context, target, desired, parentIsReset, persistence, adopted);
+        if (parentIsReset)
+        {
+            RefuseImperativeInTheWay(context, target, adopted);
+        }
+
         var desiredUuids = desired.Select(d => d.Uuid).ToHashSet();
         var unowned = live.Where(m => !context.Owns(m.Uuid) && !desiredUuids.Contains(m.Uuid)).ToList();
         if (target.Entry.Ownership == OwnershipPolicy.Adopt)
@@ -95,7 +102,11 @@ internal static class MdevSplitPlanner
 
             if (matches && !parentIsReset)
             {
-                PlanPersistence(context, target, vdev, persistence);
+                if (!adopted.Contains(vdev.Uuid))
+                {
+                    PlanPersistence(context, target, vdev, persistence);
+                }
+
                 continue;
             }
 
@@ -111,6 +122,99 @@ internal static class MdevSplitPlanner
 
         return new SplitOutcome(creates, removes);
     }
+
+    /// <summary>
+    /// VDEVs created on request on this parent become declared ones: first the one that has a desired VDEV's UUID, then
+    /// free ones of a desired type (live ones before ones only recorded). A live one is recorded under its spec name
+    /// without being re-created; one that is not live (or whose parent is reset) is created with its UUID, which
+    /// records it as declared.
+    /// </summary>
+    private static List<DesiredVdev> AdoptImperative(
+        PlanContext context,
+        SplitTarget target,
+        List<DesiredVdev> desired,
+        bool parentIsReset,
+        Persistence persistence,
+        HashSet<Guid> adopted)
+    {
+        var imperative = context.State.Ledger.Entries
+            .Where(e => OwnershipLedger.IsImperative(e) && e.Parent == target.ParentName && e.Uuid is not null)
+            .ToList();
+        if (imperative.Count == 0)
+        {
+            return desired;
+        }
+
+        var byUuid = imperative.GroupBy(e => e.Uuid!.Value).ToDictionary(g => g.Key, g => g.Last());
+        var desiredUuids = desired.Select(d => d.Uuid).ToHashSet();
+        var pool = imperative
+            .Where(e => !desiredUuids.Contains(e.Uuid!.Value))
+            .OrderBy(e => context.LiveMdevs.ContainsKey(e.Uuid!.Value) ? 0 : 1)
+            .ThenBy(e => e.VdevName, StringComparer.Ordinal)
+            .ThenBy(e => e.Uuid)
+            .ToList();
+
+        var result = new List<DesiredVdev>(desired.Count);
+        foreach (var vdev in desired)
+        {
+            var chosen = vdev;
+            if (!byUuid.TryGetValue(vdev.Uuid, out var entry)
+                && context.OwnedMdev(target.ParentName, vdev.Name.ToString()) is null
+                && !(context.LiveMdevs.TryGetValue(vdev.Uuid, out var existing) && existing.Parent == target.ParentName && existing.Type == vdev.TypeId))
+            {
+                entry = pool.FirstOrDefault(e => TypeOf(context, e) == vdev.TypeId);
+                if (entry is not null)
+                {
+                    pool.Remove(entry);
+                    chosen = vdev with { Uuid = entry.Uuid!.Value };
+                }
+            }
+
+            result.Add(chosen);
+            if (entry is null)
+            {
+                continue;
+            }
+
+            adopted.Add(chosen.Uuid);
+            if (parentIsReset || !context.LiveMdevs.TryGetValue(chosen.Uuid, out var live) || live.Parent != target.ParentName || live.Type != chosen.TypeId)
+            {
+                continue;
+            }
+
+            context.Add(new PendingStep(
+                StepPhase.Persist, target.Address, vdev.Name.ToString(), StepAction.Update,
+                new AdoptMdev(target.ParentName, live.Type, live.Uuid, vdev.Name.ToString(), persistence),
+                $"{live.Type} {live.Uuid} (created on request as {entry.VdevName})", $"declared as {vdev.Name}", Disruption.None,
+                "the spec declares a VDEV of this type on this parent; the one created on request is taken over, not re-created"));
+        }
+
+        return result;
+    }
+
+    /// <summary>A reset destroys every mdev on the parent: one created on request that the spec does not take over is in the way.</summary>
+    private static void RefuseImperativeInTheWay(PlanContext context, SplitTarget target, HashSet<Guid> adopted)
+    {
+        if (target.Entry.Ownership == OwnershipPolicy.Prune)
+        {
+            return;
+        }
+
+        var inTheWay = context.State.Ledger.Entries
+            .Where(e => OwnershipLedger.IsImperative(e) && e.Parent == target.ParentName && e.Uuid is { } uuid
+                && context.LiveMdevs.ContainsKey(uuid) && !adopted.Contains(uuid));
+        foreach (var entry in inTheWay)
+        {
+            context.Error(
+                DiagnosticCodes.UnownedInTheWay,
+                $"{target.Label}: reconfiguring the device would destroy {entry.VdevName} ({entry.Type} {entry.Uuid}), which was created on request and is not declared",
+                $"declare it (a VDEV of type {entry.Type} on this PF takes it over), remove it with Remove-HdIovVirtualDevice -Name {entry.VdevName}, or set ownership: prune",
+                target);
+        }
+    }
+
+    private static string? TypeOf(PlanContext context, LedgerEntry entry) =>
+        context.LiveMdevs.TryGetValue(entry.Uuid!.Value, out var live) ? live.Type : entry.Type;
 
     private static List<DesiredVdev> Adopt(
         PlanContext context,
@@ -151,7 +255,7 @@ internal static class MdevSplitPlanner
         var definitionOk = persistence != Persistence.Mdevctl
             || (definition is not null && definition.Parent == target.ParentName && definition.Type == vdev.TypeId && definition.AutoStart);
         var ledgerOk = recorded is not null && recorded.Parent == target.ParentName && recorded.VdevName == vdev.Name.ToString()
-            && recorded.Persistence == persistence;
+            && recorded.Persistence == persistence && !OwnershipLedger.IsImperative(recorded);
         if (definitionOk && ledgerOk)
         {
             return;

@@ -1,3 +1,4 @@
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 
@@ -16,6 +17,7 @@ internal static class OwnedCleanupPlanner
         var desired = context.DesiredByName.Values.ToHashSet();
         var unwanted = state.Ledger.Entries
             .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is { } uuid
+                && !OwnershipLedger.IsImperative(e)
                 && !desired.Contains((e.Parent, uuid))
                 && !context.RemovedMdevs.Contains(uuid))
             .OrderByDescending(e => VdevName.TryParse(e.VdevName, out var name) ? name.Ordinal : -1)
@@ -39,6 +41,8 @@ internal static class OwnedCleanupPlanner
                 isLive ? "no longer declared by the spec; a VM using it loses the device" : "no longer declared by the spec"));
         }
 
+        PlanImperative(context, desired);
+
         foreach (var entry in state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.VirtualFunctions && !context.ManagedVfPfs.Contains(e.Parent)))
         {
             if (!Hardware.Pci.PciAddress.TryParse(entry.Parent, out var pf))
@@ -57,6 +61,47 @@ internal static class OwnedCleanupPlanner
                 "0 VFs",
                 current > 0 ? Disruption.DeviceReset : Disruption.None,
                 "no device entry manages these VFs any more"));
+        }
+    }
+
+    /// <summary>
+    /// VDEVs created on request that no declared VDEV took over stay where they are, with a warning, unless the device
+    /// entry of their parent says <c>ownership: prune</c>.
+    /// </summary>
+    private static void PlanImperative(PlanContext context, HashSet<(string Parent, Guid Uuid)> desired)
+    {
+        var leftOver = context.State.Ledger.Entries
+            .Where(e => OwnershipLedger.IsImperative(e) && e.Uuid is { } uuid
+                && !desired.Contains((e.Parent, uuid))
+                && !context.RemovedMdevs.Contains(uuid))
+            .OrderBy(e => e.Parent, StringComparer.Ordinal)
+            .ThenBy(e => e.VdevName, StringComparer.Ordinal);
+        foreach (var entry in leftOver)
+        {
+            var uuid = entry.Uuid!.Value;
+            var isLive = context.LiveMdevs.TryGetValue(uuid, out var live);
+            var target = context.TargetsByParent.GetValueOrDefault(entry.Parent);
+            if (target?.Entry.Ownership == OwnershipPolicy.Prune)
+            {
+                context.RemovedMdevs.Add(uuid);
+                context.Add(new PendingStep(
+                    StepPhase.Remove,
+                    entry.Parent,
+                    entry.VdevName ?? $"{entry.Parent}/{uuid}",
+                    StepAction.Delete,
+                    new RemoveMdev(entry.Parent, live?.Type ?? entry.Type ?? string.Empty, uuid, entry.VdevName),
+                    $"{live?.Type ?? entry.Type} {uuid} (created on request{(isLive ? string.Empty : ", not live")})",
+                    null,
+                    isLive ? Disruption.DeviceReset : Disruption.None,
+                    "ownership: prune removes VDEVs the spec does not declare, including ones created on request; a VM using it loses the device"));
+                continue;
+            }
+
+            context.WarnAtEntryOrDocument(
+                DiagnosticCodes.ImperativeVdevNotDeclared,
+                $"VDEV {entry.VdevName} ({entry.Type} {uuid} on {entry.Parent}) was created on request and the spec does not declare it; it is left as it is",
+                $"declare it (a VDEV of type {entry.Type} on {entry.Parent} takes it over without re-creating it), or remove it with Remove-HdIovVirtualDevice -Name {entry.VdevName}",
+                target);
         }
     }
 }

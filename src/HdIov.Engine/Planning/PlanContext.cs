@@ -42,6 +42,9 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
 
     public List<string> PendingReboot { get; } = [];
 
+    /// <summary>The device entry that chose each parent (PF address or parent name).</summary>
+    public Dictionary<string, SplitTarget> TargetsByParent { get; } = new(StringComparer.Ordinal);
+
     /// <summary>True when this plan (or an earlier apply) sets intel_iommu=on,sm_on that the running kernel does not have yet.</summary>
     public bool ScalableModeAfterReboot { get; set; }
 
@@ -61,6 +64,19 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
 
     public void Warn(string code, string message, string hint, SplitTarget target) =>
         Warnings.Add(new Diagnostic(code, DiagnosticSeverity.Warning, message, hint, target.Entry.Location, target.KeyPath));
+
+    /// <summary>A warning at the target's device entry, or at the document when no entry chose the parent.</summary>
+    public void WarnAtEntryOrDocument(string code, string message, string hint, SplitTarget? target)
+    {
+        if (target is not null)
+        {
+            Warn(code, message, hint, target);
+            return;
+        }
+
+        var location = Spec.SourceFile is { } file ? new SourceLocation(file, 1, 1) : null;
+        Warnings.Add(new Diagnostic(code, DiagnosticSeverity.Warning, message, hint, location, "spec.devices"));
+    }
 
     public void Add(PendingStep step) => Steps.Add(step);
 }

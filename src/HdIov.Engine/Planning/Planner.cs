@@ -25,6 +25,7 @@ public static class Planner
         var targets = TargetResolver.Resolve(spec, state, context.Problems);
         foreach (var target in targets)
         {
+            context.TargetsByParent[target.ParentName] = target;
             switch (target.Family)
             {
                 case DeviceFamily.Qat4xxx:

@@ -21,8 +21,11 @@ public abstract record StepOperation
     public abstract string Describe();
 }
 
-/// <summary>Create a mediated device and, when <see cref="Persist"/> says so, persist it for reboots.</summary>
-public sealed record CreateMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
+/// <summary>
+/// Create a mediated device and, when <see cref="Persist"/> says so, persist it for reboots. <see cref="Origin"/> is
+/// recorded in the ledger; absent means declared by a spec.
+/// </summary>
+public sealed record CreateMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist, Discovery.VdevOrigin? Origin = null) : StepOperation
 {
     public override string Describe() => $"create {Type} {Uuid} on {Parent}";
 }
@@ -33,13 +36,16 @@ public sealed record RemoveMdev(string Parent, string Type, Guid Uuid, string? V
     public override string Describe() => $"remove {Type} {Uuid} from {Parent}";
 }
 
-/// <summary>Record a live VDEV as owned and write its persisted definition.</summary>
-public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
+/// <summary>Record a live VDEV as owned and write its persisted definition; <see cref="Origin"/> as in <see cref="CreateMdev"/>.</summary>
+public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist, Discovery.VdevOrigin? Origin = null) : StepOperation
 {
     public override string Describe() => $"persist {Type} {Uuid} on {Parent} ({Persist})";
 }
 
-/// <summary>Take over a VDEV the engine did not create: record it as owned under a spec name and persist it.</summary>
+/// <summary>
+/// Take over a VDEV under a spec name and persist it: one the engine did not create (<c>ownership: adopt</c>), or
+/// one created on request that the spec now declares.
+/// </summary>
 public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
 {
     public override string Describe() => $"adopt {Type} {Uuid} on {Parent} as {VdevName}";

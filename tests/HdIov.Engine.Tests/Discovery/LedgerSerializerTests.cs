@@ -23,6 +23,22 @@ public sealed class LedgerSerializerTests
         Assert.Equal(ledger.Entries.AsEnumerable(), LedgerSerializer.Read(json).Entries.AsEnumerable());
     }
 
+    [Fact]
+    public void Read_LedgerWithoutOrigins_ReadsEveryMdevAsDeclared_AndImperativeOriginsRoundTrip()
+    {
+        const string Old = "{\"version\": 1, \"entries\": [{\"kind\": \"Mdev\", \"parent\": \"mtty\", \"uuid\": \"2f0c9b0a-2b8a-4e39-9a53-7d6a1b1c0001\", \"type\": \"mtty-1\", \"vdevName\": \"serial/0/mtty-1/0\"}]}";
+        var imperative = new LedgerEntry(LedgerEntryKind.Mdev, "mtty", Uuid, "mtty-1", "uart", Persistence.Mdevctl, Origin: VdevOrigin.Imperative);
+
+        var old = Assert.Single(LedgerSerializer.Read(Old).Entries);
+        var json = LedgerSerializer.Write(new OwnershipLedger([imperative]));
+
+        Assert.Null(old.Origin);
+        Assert.False(OwnershipLedger.IsImperative(old));
+        Assert.Contains("\"origin\": \"Imperative\"", json, StringComparison.Ordinal);
+        Assert.Equal(imperative, Assert.Single(LedgerSerializer.Read(json).Entries));
+        Assert.DoesNotContain("origin", LedgerSerializer.Write(new OwnershipLedger([old])), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"version\": 2, \"entries\": []}")]

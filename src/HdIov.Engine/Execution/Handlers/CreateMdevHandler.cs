@@ -13,7 +13,7 @@ internal static class CreateMdevHandler
     public static void Execute(IHost host, CreateMdev operation)
     {
         LedgerFile.Add(host, new LedgerEntry(
-            LedgerEntryKind.Mdev, operation.Parent, operation.Uuid, operation.Type, operation.VdevName, operation.Persist, Recorded: host.Now));
+            LedgerEntryKind.Mdev, operation.Parent, operation.Uuid, operation.Type, operation.VdevName, operation.Persist, Recorded: host.Now, Origin: operation.Origin));
 
         if (!host.Exists(KernelPaths.MdevDevice(operation.Uuid)))
         {

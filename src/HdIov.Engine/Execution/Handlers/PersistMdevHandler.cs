@@ -7,9 +7,9 @@ namespace HdIov.Engine.Execution.Handlers;
 /// <summary>Records a live VDEV as owned and writes its definition; also used to adopt a VDEV the engine did not create.</summary>
 internal static class PersistMdevHandler
 {
-    public static void Execute(IHost host, string parent, string type, Guid uuid, string vdevName, Persistence persistence)
+    public static void Execute(IHost host, string parent, string type, Guid uuid, string vdevName, Persistence persistence, VdevOrigin? origin = null)
     {
-        LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.Mdev, parent, uuid, type, vdevName, persistence, Recorded: host.Now));
+        LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.Mdev, parent, uuid, type, vdevName, persistence, Recorded: host.Now, Origin: origin));
         if (persistence == Persistence.Mdevctl)
         {
             MdevctlDefinitionFile.Write(host, parent, type, uuid);
@@ -17,7 +17,7 @@ internal static class PersistMdevHandler
     }
 
     public static void Execute(IHost host, PersistMdev operation) =>
-        Execute(host, operation.Parent, operation.Type, operation.Uuid, operation.VdevName, operation.Persist);
+        Execute(host, operation.Parent, operation.Type, operation.Uuid, operation.VdevName, operation.Persist, operation.Origin);
 
     public static void Execute(IHost host, AdoptMdev operation) =>
         Execute(host, operation.Parent, operation.Type, operation.Uuid, operation.VdevName, operation.Persist);
