@@ -47,8 +47,8 @@ Get-HdIovHost | Show-Output
 Show-Command "Get-HdIovPlan -Path $relativeSpec"
 Get-HdIovPlan -Path $SpecPath | Show-Output
 
-Show-Command "Set-HdIovHostState -Path $relativeSpec"
-Set-HdIovHostState -Path $SpecPath | Show-Output
+Show-Command "Set-HdIovHostState -Path $relativeSpec -Force   # -Force: apply the kernel-argument step, which needs a reboot, without asking"
+Set-HdIovHostState -Path $SpecPath -Force | Show-Output
 
 Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
 (Get-HdIovHost).Vdevs | Format-Table | Show-Output

@@ -23,6 +23,8 @@
         'Get-HdIovVirtualDevice'
         'Import-HdIovSpec'
         'New-HdIovSimulatedHost'
+        'New-HdIovVirtualDevice'
+        'Remove-HdIovVirtualDevice'
         'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
         'Test-HdIovHostState'

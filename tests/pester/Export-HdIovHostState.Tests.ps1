@@ -18,7 +18,7 @@ Describe 'Export-HdIovHostState' -Tag Planning {
     Context 'on a host converged to the spr-qat-e810 example' {
         BeforeAll {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'converged')).Path
-            Set-HdIovHostState -Path $example -HostRoot $root -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+            Set-HdIovHostState -Path $example -HostRoot $root -Confirm:$false -Force -WarningAction SilentlyContinue | Out-Null
             $text = Export-HdIovHostState -HostRoot $root -Name spr-node-01
             $file = Save-Export $text 'converged.yaml'
         }

@@ -78,6 +78,58 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
     }
 
+    Context 'a step that needs a host reboot' {
+        BeforeAll {
+            $bootSpec = Get-TestSpecPath 'boot-args.yaml'
+            $manifest = Get-HdIovManifestPath
+            # A non-interactive pwsh, as in CI or a scheduled task: nothing can answer a prompt there.
+            function Invoke-NonInteractive([string] $Root, [string] $Arguments) {
+                $script = "Import-Module '$manifest'; Set-HdIovHostState -Path '$bootSpec' -HostRoot '$Root' $Arguments -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null; " +
+                    '$failed | ForEach-Object { ''ERROR '' + $_.FullyQualifiedErrorId + '' | '' + $_.Exception.Message + '' | '' + $_.ErrorDetails.RecommendedAction }'
+                $pwsh = @(if (Test-Path (Join-Path $PSHOME 'pwsh') -PathType Leaf) { Join-Path $PSHOME 'pwsh' } else { [Environment]::ProcessPath; Join-Path $PSHOME 'pwsh.dll' })
+                & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object { "$_" }
+            }
+            # The simulator's own lock file records which process opened the host last; it is not host state.
+            function Get-HostSnapshot([string] $Root) {
+                Get-TreeSnapshot $Root | Where-Object { $_ -notlike '.hdiov-sim/kernel.lock *' }
+            }
+        }
+
+        It 'is not applied without -Force in a non-interactive session, with an error that names -Force' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'reboot-refused')).Path
+            $before = Get-HostSnapshot $root
+
+            $output = Invoke-NonInteractive $root ''
+
+            $errors = @($output | Where-Object { $_ -like 'ERROR *' })
+            $errors.Count | Should -Be 1
+            $errors[0] | Should -BeLike 'ERROR HDIOV3007,*'
+            $errors[0] | Should -Match 'needs a host reboot and was not confirmed \(this session cannot ask'
+            $errors[0] | Should -Match '-Force'
+            Get-HostSnapshot $root | Should -Be $before
+        }
+
+        It 'is applied with -Force' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'reboot-forced')).Path
+
+            $output = Invoke-NonInteractive $root '-Force'
+
+            @($output | Where-Object { $_ -like 'ERROR *' }) | Should -BeNullOrEmpty
+            Get-Content (Join-Path $root 'etc' 'default' 'grub') -Raw | Should -Match 'GRUB_CMDLINE_LINUX=".*hugepagesz=2M'
+        }
+
+        It 'is still listed by -WhatIf, which changes nothing' {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'reboot-whatif')).Path
+            $before = Get-HostSnapshot $root
+
+            $output = Invoke-NonInteractive $root '-WhatIf'
+
+            ($output -join "`n") | Should -Match 'What if: .*set kernel arguments to .*hugepagesz=2M.*HostReboot'
+            @($output | Where-Object { $_ -like 'ERROR *' }) | Should -BeNullOrEmpty
+            Get-HostSnapshot $root | Should -Be $before
+        }
+    }
+
     Context 'with a spec it cannot use' {
         It 'changes nothing when the spec is invalid' {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'invalid')).Path

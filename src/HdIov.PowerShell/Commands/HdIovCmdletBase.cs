@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
+using HdIov.Engine.Planning;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Progress;
 
@@ -138,6 +140,121 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         return Guard(() => worker.GetAwaiter().GetResult(), target);
     }
 
+    /// <summary>-WhatIf on the command line, or $WhatIfPreference when the switch is not given.</summary>
+    protected bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? value is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    /// <summary>
+    /// Asks ShouldProcess for every step (so -WhatIf lists them and -Confirm asks per step), then, unless
+    /// <paramref name="force"/>, ShouldContinue for each step that needs a host reboot or a VM restart, even without
+    /// -Confirm. A session that cannot ask (non-interactive) gets an error record naming -Force. True when the whole
+    /// plan may be applied; a plan is applied whole or not at all.
+    /// </summary>
+    protected bool ConfirmSteps(Plan plan, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var declined = 0;
+        var unconfirmed = new List<PlanStep>();
+        var yesToAll = false;
+        var noToAll = false;
+        var cannotAsk = false;
+        foreach (var step in plan.Steps)
+        {
+            var action = DescribeStep(step);
+            var confirmed = ShouldProcess(
+                $"Performing the operation \"{action}\" on target \"{step.Address}\".",
+                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{action}\" on target \"{step.Address}\".",
+                "Confirm",
+                out var reason);
+            if (!confirmed)
+            {
+                if (reason != ShouldProcessReason.WhatIf)
+                {
+                    declined++;
+                }
+
+                continue;
+            }
+
+            if (force || step.Disruption is not (Disruption.HostReboot or Disruption.VmRestart))
+            {
+                continue;
+            }
+
+            if (cannotAsk || noToAll)
+            {
+                unconfirmed.Add(step);
+                continue;
+            }
+
+            try
+            {
+                var query = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Step {step.Id} ({step.Address}: {step.Description}) needs a {DisruptionText(step.Disruption)}: {step.Reason}. Apply it?");
+                if (!ShouldContinue(query, $"Confirm {DisruptionText(step.Disruption)}", ref yesToAll, ref noToAll))
+                {
+                    unconfirmed.Add(step);
+                }
+            }
+            catch (Exception noPrompt) when (noPrompt is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException or PSNotImplementedException)
+            {
+                cannotAsk = true;
+                unconfirmed.Add(step);
+            }
+        }
+
+        if (IsWhatIf)
+        {
+            return false;
+        }
+
+        foreach (var step in unconfirmed)
+        {
+            WriteError(NotConfirmed(step, cannotAsk));
+        }
+
+        if (declined > 0)
+        {
+            WriteWarning(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Nothing was applied: {declined} of {plan.Steps.Length} steps were declined, and a plan is applied whole or not at all. Run the command again and confirm every step."));
+        }
+
+        return declined == 0 && unconfirmed.Count == 0;
+    }
+
+    /// <summary>
+    /// Applies a plan under the host lock with progress. A failed or stale apply is written as a non-terminating error
+    /// record (the pipeline goes on with the next input) and gives null; a locked host or Ctrl+C stops the command.
+    /// </summary>
+    protected ApplyResult? TryApply(Plan plan, string activity, object? target)
+    {
+        var host = OpenHost();
+        var (result, failure) = RunWithProgress<(ApplyResult?, Exception?)>(
+            activity,
+            (observer, cancellation) =>
+            {
+                try
+                {
+                    return (new Executor(host).Apply(plan, observer, cancellation), null);
+                }
+                catch (Exception failed) when (failed is ApplyFailedException or StalePlanException)
+                {
+                    return (null, failed);
+                }
+            },
+            host.Root);
+        if (failure is not null)
+        {
+            WriteError(ErrorRecordFactory.FromException(failure, target));
+        }
+
+        return result;
+    }
+
     public void Dispose()
     {
         Dispose(true);
@@ -158,6 +275,25 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         }
 
         _disposed = true;
+    }
+
+    private static string DescribeStep(PlanStep step) =>
+        step.Disruption == Disruption.None
+            ? $"{step.Symbol} {step.Description}"
+            : $"{step.Symbol} {step.Description} ({step.Disruption}: {step.Reason})";
+
+    private static string DisruptionText(Disruption disruption) => disruption == Disruption.HostReboot ? "host reboot" : "VM restart";
+
+    private static ErrorRecord NotConfirmed(PlanStep step, bool cannotAsk)
+    {
+        var diagnostic = new Diagnostic(
+            DiagnosticCodes.DisruptionNotConfirmed,
+            DiagnosticSeverity.Error,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Step {step.Id} ({step.Address}: {step.Description}) needs a {DisruptionText(step.Disruption)} and was not confirmed{(cannotAsk ? " (this session cannot ask: it is non-interactive)" : string.Empty)}; nothing was applied."),
+            $"run the command again with -Force to apply steps that need a {DisruptionText(step.Disruption)} without asking, or answer Yes when asked");
+        return ErrorRecordFactory.FromDiagnostic(diagnostic, step, ErrorCategory.OperationStopped);
     }
 
     private static bool IsEngineFailure(Exception failure) =>

@@ -9,13 +9,22 @@ namespace HdIov.PowerShell.Commands;
 /// <para type="synopsis">Converges a host to the state a spec declares.</para>
 /// <para type="description">Plans, asks ShouldProcess for every step (so -WhatIf lists the steps and changes nothing,
 /// and -Confirm asks per step), then applies the plan under the host lock, reporting progress per step. A plan is
-/// applied whole or not at all: if any step is declined, nothing is applied. Running it again on a converged host
-/// changes nothing. Apply stops at a reboot barrier.</para>
+/// applied whole or not at all: if any step is declined, nothing is applied. A step that needs a host reboot or a VM
+/// restart is confirmed even without -Confirm unless -Force is given. Running it again on a converged host changes
+/// nothing. Apply stops at a reboot barrier.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "HdIovHostState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplyResult))]
 public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
 {
+    /// <summary>
+    /// <para type="description">Applies steps that need a host reboot or a VM restart without asking. Without it, each
+    /// such step is confirmed (ShouldContinue) even without -Confirm, and a non-interactive session gets an error
+    /// instead.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
@@ -32,31 +41,8 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
             }
         }
 
-        var declined = 0;
-        foreach (var step in plan.Steps)
+        if (!ConfirmSteps(plan, Force))
         {
-            var action = Describe(step);
-            var confirmed = ShouldProcess(
-                $"Performing the operation \"{action}\" on target \"{step.Address}\".",
-                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{action}\" on target \"{step.Address}\".",
-                "Confirm",
-                out var reason);
-            if (!confirmed && reason != ShouldProcessReason.WhatIf)
-            {
-                declined++;
-            }
-        }
-
-        if (IsWhatIf)
-        {
-            return;
-        }
-
-        if (declined > 0)
-        {
-            WriteWarning(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Nothing was applied: {declined} of {plan.Steps.Length} steps were declined, and a plan is applied whole or not at all. Run the command again and confirm every step, or change the spec."));
             return;
         }
 
@@ -78,15 +64,4 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
 
         WriteObject(result);
     }
-
-    /// <summary>-WhatIf on the command line, or $WhatIfPreference when the switch is not given.</summary>
-    private bool IsWhatIf =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-            ? value is SwitchParameter { IsPresent: true }
-            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
-
-    private static string Describe(PlanStep step) =>
-        step.Disruption == Disruption.None
-            ? $"{step.Symbol} {step.Description}"
-            : $"{step.Symbol} {step.Description} ({step.Disruption}: {step.Reason})";
 }

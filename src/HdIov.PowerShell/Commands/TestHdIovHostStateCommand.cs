@@ -43,6 +43,11 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
             return;
         }
 
+        foreach (var warning in plan.Warnings)
+        {
+            WriteWarning(warning.ToString());
+        }
+
         foreach (var pending in plan.PendingReboot)
         {
             WriteWarning($"Pending reboot: {pending}.");

@@ -13,7 +13,10 @@ namespace HdIov.PowerShell.Errors;
 internal static class ErrorRecordFactory
 {
     public static ErrorRecord FromDiagnostic(Diagnostic diagnostic, object? target) =>
-        Create(new HdIovException(diagnostic), diagnostic.Code, CategoryOf(diagnostic.Code), target ?? diagnostic.Location?.ToString(), diagnostic.Hint);
+        FromDiagnostic(diagnostic, target, CategoryOf(diagnostic.Code));
+
+    public static ErrorRecord FromDiagnostic(Diagnostic diagnostic, object? target, ErrorCategory category) =>
+        Create(new HdIovException(diagnostic), diagnostic.Code, category, target ?? diagnostic.Location?.ToString(), diagnostic.Hint);
 
     /// <summary>One record for any failure a cmdlet reports; a multi-diagnostic <see cref="HdIovException"/> keeps its full text.</summary>
     public static ErrorRecord FromException(Exception exception, object? target) => exception switch

@@ -12,6 +12,10 @@ public sealed class VirtualDeviceInfo
 
     public const string VfKind = "vf";
 
+    public const string DeclarativeOrigin = "declarative";
+
+    public const string ImperativeOrigin = "imperative";
+
     /// <summary><c>mdev</c> or <c>vf</c>.</summary>
     public required string Kind { get; init; }
 
@@ -45,6 +49,12 @@ public sealed class VirtualDeviceInfo
     /// </summary>
     public required string Persistence { get; init; }
 
+    /// <summary>
+    /// For an owned mdev, how it came to be: <c>declarative</c> (a spec declares it) or <c>imperative</c>
+    /// (New-HdIovVirtualDevice created it; a converge leaves it alone unless the spec takes it over). Empty otherwise.
+    /// </summary>
+    public string? Origin { get; init; }
+
     public static VirtualDeviceInfo FromMdev(MdevDevice mdev, HostState state)
     {
         var entry = state.Ledger.FindMdev(mdev.Uuid);
@@ -62,6 +72,7 @@ public sealed class VirtualDeviceInfo
             Owned = entry is not null,
             VdevName = entry?.VdevName,
             Persistence = defined ? "mdevctl" : entry is not null ? "hdiov" : "none",
+            Origin = entry is null ? null : OwnershipLedger.IsImperative(entry) ? ImperativeOrigin : DeclarativeOrigin,
         };
     }
 
