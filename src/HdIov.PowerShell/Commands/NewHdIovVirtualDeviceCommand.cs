@@ -21,14 +21,14 @@ namespace HdIov.PowerShell.Commands;
 public sealed class NewHdIovVirtualDeviceCommand : HdIovCmdletBase
 {
     /// <summary><para type="description">The parent: a PF's PCI address (dddd:bb:dd.f) or a non-PCI parent's name (mtty).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The parent: a PF's PCI address (dddd:bb:dd.f) or a non-PCI parent's name (mtty).")]
     [Alias("PciAddress", "Parent")]
     [ArgumentCompleter(typeof(PciAddressCompleter))]
     [ValidateNotNullOrEmpty]
     public string ParentAddress { get; set; } = string.Empty;
 
     /// <summary><para type="description">The mdev type id the parent offers (mtty-1, ice-vdcm, 4xxx-vqat_asym), or for QAT the service (sym, asym, dc).</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The mdev type id the parent offers, or for QAT the service (sym, asym, dc).")]
     [ValidateNotNullOrEmpty]
     public string Type { get; set; } = string.Empty;
 

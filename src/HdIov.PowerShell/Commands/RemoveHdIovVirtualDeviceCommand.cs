@@ -24,11 +24,11 @@ public sealed class RemoveHdIovVirtualDeviceCommand : HdIovCmdletBase
     private const string NameSet = "Name";
 
     /// <summary><para type="description">The UUIDs of the VDEVs to remove.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UuidSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UuidSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The UUIDs of the VDEVs to remove.")]
     public Guid[] Uuid { get; set; } = [];
 
     /// <summary><para type="description">The names of the VDEVs to remove: the name New-HdIovVirtualDevice gave, or the spec name (qat/0/asym/0).</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true, HelpMessage = "The names of the VDEVs to remove.")]
     [Alias("VdevName")]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [];
