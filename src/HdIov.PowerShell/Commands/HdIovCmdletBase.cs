@@ -291,7 +291,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
             DiagnosticSeverity.Error,
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"Step {step.Id} ({step.Address}: {step.Description}) needs a {DisruptionText(step.Disruption)} and was not confirmed{(cannotAsk ? " (this session cannot ask: it is non-interactive)" : string.Empty)}; nothing was applied."),
+                $"Step {step.Id} ({step.Address}: {step.Description}) needs a {DisruptionText(step.Disruption)} and was not confirmed{(cannotAsk ? " (this session cannot ask: it is non-interactive)" : string.Empty)}; nothing was applied"),
             $"run the command again with -Force to apply steps that need a {DisruptionText(step.Disruption)} without asking, or answer Yes when asked");
         return ErrorRecordFactory.FromDiagnostic(diagnostic, step, ErrorCategory.OperationStopped);
     }
