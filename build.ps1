@@ -218,7 +218,8 @@ Register-Task Bootstrap @() {
         }
     }
 
-    if (-not (Test-Path (Get-PesterManifestPath))) {
+    $downloads = @((Get-PesterManifestPath), (Join-Path (Get-NuGetPackagesDir) 'yamldotnet' '15.3.0'))
+    if (@($downloads | Where-Object { -not (Test-Path $_) }).Count -gt 0) {
         Invoke-Native dotnet restore, (Join-Path $RepoRoot 'build' 'tools' 'tools.csproj') | Out-Null
     }
     if (-not (Test-Path (Get-PesterManifestPath))) {
@@ -250,16 +251,22 @@ Register-Task Layout @('Build') {
     }
     New-Item -ItemType Directory -Force $moduleDir | Out-Null
 
-    # The module assembly and what it needs at run time; System.Management.Automation comes from pwsh itself.
+    # The cmdlet assembly and the loader (the nested module imported first) sit in the module folder and load into
+    # pwsh's default context. The engine and its packages go to dependencies/, where default probing does not look:
+    # the loader loads them into HdIov's private load context, so another module's YamlDotNet cannot clash with ours.
+    # System.Management.Automation comes from pwsh itself.
     $assemblies = Get-ChildItem -Path $binDir -Filter *.dll
     if (-not ($assemblies.Name -contains 'HdIov.PowerShell.dll')) {
         throw "No HdIov.PowerShell.dll under $binDir; run the Build task with -Configuration $Configuration."
     }
+    $dependencyDir = Join-Path $moduleDir 'dependencies'
+    New-Item -ItemType Directory -Force $dependencyDir | Out-Null
     foreach ($assembly in $assemblies) {
-        Copy-Item $assembly.FullName $moduleDir
+        $target = if ($assembly.Name -in 'HdIov.PowerShell.dll', 'HdIov.PowerShell.Loader.dll') { $moduleDir } else { $dependencyDir }
+        Copy-Item $assembly.FullName $target
         $symbols = [System.IO.Path]::ChangeExtension($assembly.FullName, '.pdb')
         if (Test-Path $symbols) {
-            Copy-Item $symbols $moduleDir
+            Copy-Item $symbols $target
         }
     }
     Copy-Item (Join-Path $sourceDir 'HdIov.format.ps1xml') $moduleDir
