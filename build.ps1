@@ -10,7 +10,9 @@
                  util-linux; installed with apt-get when running as root); Pester from its NuGet package.
       Build      dotnet build of HdIov.Iac.sln; warnings are errors.
       Layout     assembles the module under out/HdIov/<version>/ (manifest stamped from
-                 Directory.Build.props, format file, the module assembly and its dependencies).
+                 Directory.Build.props, format file, the cmdlet assembly and its loader; the engine and
+                 its packages in dependencies/, loaded into a private load context; en-US help made from
+                 docs/cmdlets/*.md and docs/about_HdIov.md).
       Test       xunit (dotnet test, TRX) and Pester (in a child pwsh against out/), then one line
                  "N passed, N failed, N skipped" over every runner; exits non-zero on any failure
                  or when no test ran.
@@ -274,6 +276,13 @@ Register-Task Layout @('Build') {
     $manifest = (Get-Content -Raw (Join-Path $sourceDir 'HdIov.psd1')).Replace('{{ModuleVersion}}', $version)
     $manifestPath = Join-Path $moduleDir 'HdIov.psd1'
     Set-Content -Path $manifestPath -Value $manifest -NoNewline
+
+    # Help from docs/cmdlets/*.md and docs/about_HdIov.md; the converter imports the laid-out module to read the
+    # compiled cmdlets, so it runs in a child pwsh too, and fails when a cmdlet or parameter is undocumented.
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'ConvertTo-MamlHelp.ps1') @(
+        '-ManifestPath', $manifestPath,
+        '-DocsPath', (Join-Path $RepoRoot 'docs'),
+        '-OutputDirectory', (Join-Path $moduleDir 'en-US')) | Out-Null
 
     $check = Join-Path $RepoRoot 'build' 'Test-ModuleLayout.ps1'
     Invoke-ChildPwsh $check @('-ManifestPath', $manifestPath, '-ExpectedVersion', $version) | Out-Null
