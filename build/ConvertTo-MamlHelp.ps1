@@ -151,7 +151,12 @@ foreach ($orphan in @(Get-ChildItem -Path $cmdletDocs -Filter '*-*.md' -ErrorAct
     Write-Warning "$($orphan.FullName) describes $($orphan.BaseName), which the module does not define (yet); it is left out of the help."
 }
 if ($problems.Count -gt 0) {
-    throw ("The cmdlet help is incomplete ($($problems.Count) problem(s)):`n  " + ($problems -join "`n  "))
+    # One unwrapped line per problem, so each names its file and fix in full.
+    [Console]::Error.WriteLine("The cmdlet help is incomplete ($($problems.Count) problem(s)):")
+    foreach ($problem in $problems) {
+        [Console]::Error.WriteLine("  $problem")
+    }
+    exit 1
 }
 
 New-Item -ItemType Directory -Force $OutputDirectory | Out-Null
