@@ -18,7 +18,9 @@
                  or when no test ran.
       Demo       creates a simulated spr-qat-e810 host under .demo/, shows its inventory, plans and
                  converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
-      Bench      runs the BenchmarkDotNet project in bench/ (Release).
+      Bench      runs the BenchmarkDotNet project in bench/ (Release), then bench/Measure-ModuleImport.ps1
+                 (import time of the module laid out with -Configuration, in fresh pwsh processes;
+                 -BenchmarkFilter ModuleImport selects only that among the measurements).
       Clean      removes artifacts/, out/ and .demo/.
 
 .PARAMETER Task
@@ -423,6 +425,12 @@ Register-Task Demo @('Layout') {
 Register-Task Bench @() {
     $project = Join-Path $RepoRoot 'bench' 'HdIov.Bench' 'HdIov.Bench.csproj'
     Invoke-Native dotnet run, '-c', 'Release', '--project', $project, '--', '--filter', $BenchmarkFilter | Out-Null
+
+    # Module import cannot be measured in-process: fresh pwsh processes against the laid-out module (-Configuration).
+    if ('ModuleImport' -like $BenchmarkFilter) {
+        Invoke-Task Layout
+        Invoke-ChildPwsh (Join-Path $RepoRoot 'bench' 'Measure-ModuleImport.ps1') @('-ManifestPath', (Join-Path (Get-ModuleLayoutDir) 'HdIov.psd1')) | Out-Null
+    }
 }
 
 foreach ($name in $Task) {
