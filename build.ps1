@@ -10,13 +10,17 @@
                  util-linux; installed with apt-get when running as root); Pester from its NuGet package.
       Build      dotnet build of HdIov.Iac.sln; warnings are errors.
       Layout     assembles the module under out/HdIov/<version>/ (manifest stamped from
-                 Directory.Build.props, format file, the module assembly and its dependencies).
+                 Directory.Build.props, format file, the cmdlet assembly and its loader; the engine and
+                 its packages in dependencies/, loaded into a private load context; en-US help made from
+                 docs/cmdlets/*.md and docs/about_HdIov.md).
       Test       xunit (dotnet test, TRX) and Pester (in a child pwsh against out/), then one line
                  "N passed, N failed, N skipped" over every runner; exits non-zero on any failure
                  or when no test ran.
       Demo       creates a simulated spr-qat-e810 host under .demo/, shows its inventory, plans and
                  converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
-      Bench      runs the BenchmarkDotNet project in bench/ (Release).
+      Bench      runs the BenchmarkDotNet project in bench/ (Release), then bench/Measure-ModuleImport.ps1
+                 (import time of the module laid out with -Configuration, in fresh pwsh processes;
+                 -BenchmarkFilter ModuleImport selects only that among the measurements).
       Clean      removes artifacts/, out/ and .demo/.
 
 .PARAMETER Task
@@ -218,7 +222,8 @@ Register-Task Bootstrap @() {
         }
     }
 
-    if (-not (Test-Path (Get-PesterManifestPath))) {
+    $downloads = @((Get-PesterManifestPath), (Join-Path (Get-NuGetPackagesDir) 'yamldotnet' '15.3.0'))
+    if (@($downloads | Where-Object { -not (Test-Path $_) }).Count -gt 0) {
         Invoke-Native dotnet restore, (Join-Path $RepoRoot 'build' 'tools' 'tools.csproj') | Out-Null
     }
     if (-not (Test-Path (Get-PesterManifestPath))) {
@@ -250,16 +255,22 @@ Register-Task Layout @('Build') {
     }
     New-Item -ItemType Directory -Force $moduleDir | Out-Null
 
-    # The module assembly and what it needs at run time; System.Management.Automation comes from pwsh itself.
+    # The cmdlet assembly and the loader (the nested module imported first) sit in the module folder and load into
+    # pwsh's default context. The engine and its packages go to dependencies/, where default probing does not look:
+    # the loader loads them into HdIov's private load context, so another module's YamlDotNet cannot clash with ours.
+    # System.Management.Automation comes from pwsh itself.
     $assemblies = Get-ChildItem -Path $binDir -Filter *.dll
     if (-not ($assemblies.Name -contains 'HdIov.PowerShell.dll')) {
         throw "No HdIov.PowerShell.dll under $binDir; run the Build task with -Configuration $Configuration."
     }
+    $dependencyDir = Join-Path $moduleDir 'dependencies'
+    New-Item -ItemType Directory -Force $dependencyDir | Out-Null
     foreach ($assembly in $assemblies) {
-        Copy-Item $assembly.FullName $moduleDir
+        $target = if ($assembly.Name -in 'HdIov.PowerShell.dll', 'HdIov.PowerShell.Loader.dll') { $moduleDir } else { $dependencyDir }
+        Copy-Item $assembly.FullName $target
         $symbols = [System.IO.Path]::ChangeExtension($assembly.FullName, '.pdb')
         if (Test-Path $symbols) {
-            Copy-Item $symbols $moduleDir
+            Copy-Item $symbols $target
         }
     }
     Copy-Item (Join-Path $sourceDir 'HdIov.format.ps1xml') $moduleDir
@@ -267,6 +278,13 @@ Register-Task Layout @('Build') {
     $manifest = (Get-Content -Raw (Join-Path $sourceDir 'HdIov.psd1')).Replace('{{ModuleVersion}}', $version)
     $manifestPath = Join-Path $moduleDir 'HdIov.psd1'
     Set-Content -Path $manifestPath -Value $manifest -NoNewline
+
+    # Help from docs/cmdlets/*.md and docs/about_HdIov.md; the converter imports the laid-out module to read the
+    # compiled cmdlets, so it runs in a child pwsh too, and fails when a cmdlet or parameter is undocumented.
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'ConvertTo-MamlHelp.ps1') @(
+        '-ManifestPath', $manifestPath,
+        '-DocsPath', (Join-Path $RepoRoot 'docs'),
+        '-OutputDirectory', (Join-Path $moduleDir 'en-US')) | Out-Null
 
     $check = Join-Path $RepoRoot 'build' 'Test-ModuleLayout.ps1'
     Invoke-ChildPwsh $check @('-ManifestPath', $manifestPath, '-ExpectedVersion', $version) | Out-Null
@@ -407,6 +425,12 @@ Register-Task Demo @('Layout') {
 Register-Task Bench @() {
     $project = Join-Path $RepoRoot 'bench' 'HdIov.Bench' 'HdIov.Bench.csproj'
     Invoke-Native dotnet run, '-c', 'Release', '--project', $project, '--', '--filter', $BenchmarkFilter | Out-Null
+
+    # Module import cannot be measured in-process: fresh pwsh processes against the laid-out module (-Configuration).
+    if ('ModuleImport' -like $BenchmarkFilter) {
+        Invoke-Task Layout
+        Invoke-ChildPwsh (Join-Path $RepoRoot 'bench' 'Measure-ModuleImport.ps1') @('-ManifestPath', (Join-Path (Get-ModuleLayoutDir) 'HdIov.psd1')) | Out-Null
+    }
 }
 
 foreach ($name in $Task) {

@@ -3,6 +3,8 @@
 # the assembly defines.
 @{
     RootModule           = 'HdIov.PowerShell.dll'
+    # Imported before the root module: it loads the engine (dependencies/) into HdIov's private load context.
+    NestedModules        = @('HdIov.PowerShell.Loader.dll')
     ModuleVersion        = '{{ModuleVersion}}'
     GUID                 = '97e4e850-b9d3-41cc-832a-72426429aed5'
     Author               = 'HdIov.Iac contributors'

@@ -82,7 +82,7 @@ Describe 'Export-HdIovHostState' -Tag Planning {
     Context 'on a host split by hand' {
         BeforeAll {
             $lab = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'mtty')).Path
-            $simulated = [HdIov.Engine.Host.HostFactory]::Open($lab)
+            $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($lab)
             $byHand = @([guid]::NewGuid(), [guid]::NewGuid(), [guid]::NewGuid())
             $simulated.WriteAttribute('/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create', $byHand[0].ToString())
             $simulated.WriteAttribute('/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create', $byHand[1].ToString())
@@ -127,7 +127,7 @@ Describe 'Export-HdIovHostState' -Tag Planning {
     Context 'with VFs enabled by hand' {
         BeforeAll {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'vfs')).Path
-            [HdIov.Engine.Host.HostFactory]::Open($root).WriteAttribute('/sys/bus/pci/devices/0000:16:00.1/sriov_numvfs', '4')
+            (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root).WriteAttribute('/sys/bus/pci/devices/0000:16:00.1/sriov_numvfs', '4')
             $firstVf = Get-HdIovVirtualDevice -HostRoot $root -Parent '0000:16:00.1' | Select-Object -First 1
             $file = Save-Export (Export-HdIovHostState -HostRoot $root) 'vfs.yaml'
         }

@@ -113,7 +113,7 @@ Describe 'Get-HdIovDevice' -Tag Discovery {
         BeforeAll {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'split')).Path
             Set-HdIovHostState -Path $spec -HostRoot $root -Confirm:$false | Out-Null
-            $simulated = [HdIov.Engine.Host.HostFactory]::Open($root)
+            $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root)
             $simulated.WriteAttribute('/sys/bus/pci/devices/0000:16:00.1/sriov_numvfs', '4')
         }
 

@@ -17,10 +17,10 @@ Describe 'Get-HdIovPlan' -Tag Planning {
         }
 
         It 'returns a plan with one create step per declared VDEV' {
-            $plan | Should -BeOfType 'HdIov.Engine.Planning.Plan'
+            $plan | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Planning.Plan')
             $plan.IsEmpty | Should -BeFalse
             # 2 PFs x (2 asym + 1 dc)
-            @($plan.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] }).Count | Should -Be 6
+            @($plan.Steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.CreateMdev') }).Count | Should -Be 6
         }
 
         It 'renders like a Terraform plan: one line per step with its symbol and address' {
@@ -28,7 +28,7 @@ Describe 'Get-HdIovPlan' -Tag Planning {
             foreach ($step in $plan.Steps) {
                 $text | Should -BeLike "*$($step.Symbol)*$($step.Address)*"
             }
-            $text.Trim() | Should -Be ([HdIov.Engine.Planning.PlanRenderer]::Render($plan).Trim()) -Because 'the format view is the engine rendering'
+            $text.Trim() | Should -Be ((Get-HdIovEngineType 'HdIov.Engine.Planning.PlanRenderer')::Render($plan).Trim()) -Because 'the format view is the engine rendering'
         }
 
         It 'plans the same steps twice' {

@@ -13,7 +13,7 @@ Describe 'Get-HdIovVirtualDevice' -Tag Discovery {
         BeforeAll {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'split')).Path
             Set-HdIovHostState -Path $spec -HostRoot $root -Confirm:$false | Out-Null
-            $simulated = [HdIov.Engine.Host.HostFactory]::Open($root)
+            $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root)
             $stray = [guid]::NewGuid()
             $simulated.WriteAttribute('/sys/class/mdev_bus/0000:6b:00.0/mdev_supported_types/4xxx-vqat_dc/create', $stray.ToString())
             $devices = Get-HdIovVirtualDevice -HostRoot $root
@@ -92,7 +92,7 @@ Describe 'Get-HdIovVirtualDevice' -Tag Discovery {
     Context 'on a host with a non-PCI parent' {
         It 'lists the VDEVs of mtty by the parent''s name' {
             $lab = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'mtty')).Path
-            $simulated = [HdIov.Engine.Host.HostFactory]::Open($lab)
+            $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($lab)
             $uuid = [guid]::NewGuid()
             $simulated.WriteAttribute('/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create', $uuid.ToString())
 

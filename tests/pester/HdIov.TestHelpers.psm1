@@ -21,6 +21,28 @@ function Import-HdIovModule {
     Import-Module (Get-HdIovManifestPath) -Global -Force -ErrorAction Stop
 }
 
+# An engine type by its full name. The engine loads into HdIov's private load context, which PowerShell's type
+# literals ([HdIov.Engine...]) do not search; call static members on the result: (Get-HdIovEngineType X)::Open(...).
+function Get-HdIovEngineType([Parameter(Mandatory)] [string] $FullName) {
+    $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' }
+    if (-not $engine) {
+        Get-HdIovSimulatedHostProfile | Out-Null
+        $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' }
+    }
+    $type = @($engine)[0].GetType($FullName, $true)
+    $type
+}
+
+# The pwsh running this suite, started again: as an apphost, or as pwsh.dll under the dotnet host.
+function Get-PwshCommandLine {
+    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
+        @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    else {
+        @([Environment]::ProcessPath)
+    }
+}
+
 # Simulated hosts live in a folder of their own, not in TestDrive: like sysfs they contain symbolic-link loops,
 # and Pester lists TestDrive recursively with .NET, which follows those links without end, around every block.
 $script:HostsRoot = $null
@@ -69,4 +91,4 @@ function Get-TreeSnapshot([Parameter(Mandatory)] [string] $Root) {
         }
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot
+Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-HdIovEngineType, Get-PwshCommandLine, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot

@@ -7,7 +7,7 @@ BeforeAll {
 Describe 'Import-HdIovSpec' -Tag Spec {
     It 'reads a spec into the engine''s model' {
         $spec = Import-HdIovSpec -Path $example
-        $spec | Should -BeOfType 'HdIov.Engine.Model.HostSpec'
+        $spec | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Model.HostSpec')
         $spec.Name | Should -Be 'spr-node-01'
         $spec.SourceFile | Should -Be $example
         $spec.Devices.Name | Should -Be @('qat', 'nic', 'qat-vf')
@@ -25,8 +25,8 @@ Describe 'Import-HdIovSpec' -Tag Spec {
         $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'plan')).Path
         try {
             $spec = Import-HdIovSpec -Path (Get-TestSpecPath 'qat-two-pfs.yaml')
-            $state = [HdIov.Engine.Discovery.HostObserver]::new([HdIov.Engine.Host.HostFactory]::Open($root)).Observe([System.Threading.CancellationToken]::None)
-            $plan = [HdIov.Engine.Planning.Planner]::Plan($spec, $state)
+            $state = (Get-HdIovEngineType 'HdIov.Engine.Discovery.HostObserver')::new((Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root)).Observe([System.Threading.CancellationToken]::None)
+            $plan = (Get-HdIovEngineType 'HdIov.Engine.Planning.Planner')::Plan($spec, $state)
             $plan.Steps.Count | Should -Be (Get-HdIovPlan -Path (Get-TestSpecPath 'qat-two-pfs.yaml') -HostRoot $root).Steps.Count
         }
         finally {
@@ -36,10 +36,10 @@ Describe 'Import-HdIovSpec' -Tag Spec {
 
     It 'round-trips through the engine''s writer' {
         $spec = Import-HdIovSpec -Path $example
-        $text = [HdIov.Engine.Spec.SpecWriter]::Write($spec)
-        $again = [HdIov.Engine.Spec.SpecLoader]::LoadText($text, 'written.yaml')
+        $text = (Get-HdIovEngineType 'HdIov.Engine.Spec.SpecWriter')::Write($spec)
+        $again = (Get-HdIovEngineType 'HdIov.Engine.Spec.SpecLoader')::LoadText($text, 'written.yaml')
         $again.Succeeded | Should -BeTrue
-        [HdIov.Engine.Spec.SpecWriter]::Write($again.Spec) | Should -Be $text
+        (Get-HdIovEngineType 'HdIov.Engine.Spec.SpecWriter')::Write($again.Spec) | Should -Be $text
     }
 
     It 'takes files from Get-ChildItem through the pipeline' {

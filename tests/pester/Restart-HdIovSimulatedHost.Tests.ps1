@@ -28,7 +28,7 @@ Describe 'Restart-HdIovSimulatedHost' -Tag Simulation {
     }
 
     It 'destroys a VDEV nothing persists and brings back the ones mdevctl starts' {
-        $simulated = [HdIov.Engine.Host.HostFactory]::Open($root)
+        $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root)
         $stray = [guid]::NewGuid()
         $free = (Get-HdIovHost -HostRoot $root).MdevTypes | Where-Object { $_.Available -match '^\d+$' -and [int] $_.Available -gt 0 } | Select-Object -First 1
         $free | Should -Not -BeNullOrEmpty

@@ -44,7 +44,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
 
         It 'returns the apply result' {
             $result | Should -Not -BeNullOrEmpty
-            $result | Should -BeOfType 'HdIov.Engine.Execution.ApplyResult'
+            $result | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Execution.ApplyResult')
         }
 
         It 'leaves the host in the declared state' {
@@ -56,7 +56,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
             @($vdevs | Where-Object Owned).Count | Should -Be 6
             $vdevs.Name | Should -Contain 'qat/0/asym/0'
             $vdevs.Name | Should -Contain 'qat/1/dc/0'
-            ($planned.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] }).Operation.Uuid |
+            ($planned.Steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.CreateMdev') }).Operation.Uuid |
                 Should -BeIn $vdevs.Uuid
         }
 

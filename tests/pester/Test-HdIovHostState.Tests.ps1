@@ -20,7 +20,7 @@ Describe 'Test-HdIovHostState' -Tag Planning {
     It 'returns the drift as plan steps with -Detailed' {
         $drift = Test-HdIovHostState -Path $spec -HostRoot $root -Detailed
         $drift.Count | Should -Be (Get-HdIovPlan -Path $spec -HostRoot $root).Steps.Count
-        $drift | ForEach-Object { $_ | Should -BeOfType 'HdIov.Engine.Planning.PlanStep' }
+        $drift | ForEach-Object { $_ | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Planning.PlanStep') }
     }
 
     It 'returns $true after the host is converged, with no drift' {
@@ -33,7 +33,7 @@ Describe 'Test-HdIovHostState' -Tag Planning {
     It 'returns $false again when a declared VDEV is removed behind its back' {
         $victim = (Get-HdIovHost -HostRoot $root).Vdevs | Where-Object Name -eq 'qat/0/asym/0'
         $victim | Should -Not -BeNullOrEmpty
-        $simulated = [HdIov.Engine.Host.HostFactory]::Open($root)
+        $simulated = (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($root)
         $simulated.WriteAttribute("/sys/bus/mdev/devices/$($victim.Uuid)/remove", '1')
 
         Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeExactly $false

@@ -42,7 +42,7 @@ Describe 'Test-HdIovSpec' -Tag Spec {
         $errors = $null
         $diagnostics = Test-HdIovSpec -Path $file -PassThru -ErrorVariable errors
         $errors | Should -BeNullOrEmpty
-        $diagnostics | ForEach-Object { $_ | Should -BeOfType 'HdIov.Engine.Diagnostics.Diagnostic' }
+        $diagnostics | ForEach-Object { $_ | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Diagnostics.Diagnostic') }
         $diagnostics.Code | Should -Be @('HDIOV1010', 'HDIOV1010', 'HDIOV1010')
         $diagnostics[0].Location.Line | Should -Be 15
         $diagnostics[0].Location.Column | Should -Be 7

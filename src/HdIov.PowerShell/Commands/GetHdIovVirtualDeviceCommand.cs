@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HdIov.PowerShell.Completers;
 using HdIov.PowerShell.Inventory;
 
 namespace HdIov.PowerShell.Commands;
@@ -16,8 +17,23 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
     /// <summary><para type="description">Only the devices on this parent: a PF's PCI address or a parent's name (mtty).</para></summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PciAddress")]
+    [ArgumentCompleter(typeof(PciAddressCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Parent { get; set; }
+
+    /// <summary><para type="description">Only these devices: VDEV names (qat/0/asym/0), UUIDs or VF addresses; wildcards allowed. Tab completes the VDEVs on the host.</para></summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(VdevNameCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary><para type="description">Only devices of these types: a spec word (asym, sym, dc, ice-vdcm) or an mdev type id (4xxx-vqat_asym, mtty-1); wildcards allowed. Tab completes the types.</para></summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DeviceTypeCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Type { get; set; }
 
     /// <summary><para type="description">Only the devices the engine owns.</para></summary>
     [Parameter]
@@ -31,6 +47,8 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
             .Concat(state.Functions.Where(f => f.IsVirtualFunction).Select(f => VirtualDeviceInfo.FromVf(f, state)))
             .Where(d => Parent is null || string.Equals(d.Parent, Parent.Trim(), StringComparison.OrdinalIgnoreCase))
             .Where(d => !Owned || d.Owned)
+            .Where(d => Name is null || Matches(Name, d.VdevName, d.Id))
+            .Where(d => Type is null || Matches(Type, d.Type, SpecType(d)))
             .OrderBy(d => d.Parent, StringComparer.Ordinal)
             .ThenBy(d => d.Kind, StringComparer.Ordinal)
             .ThenBy(d => d.VdevName is null)
@@ -41,5 +59,25 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
         {
             WriteObject(device);
         }
+    }
+
+    private static bool Matches(string[] patterns, params string?[] values) =>
+        patterns.Any(p =>
+        {
+            var pattern = WildcardPattern.Get(p.Trim(), WildcardOptions.IgnoreCase);
+            return values.Any(v => v is not null && pattern.IsMatch(v));
+        });
+
+    /// <summary>The device's type in the spec's words: the type part of its VDEV name, else the QAT service of its mdev type.</summary>
+    private static string? SpecType(VirtualDeviceInfo device)
+    {
+        var segments = device.VdevName?.Split('/');
+        if (segments is { Length: 4 })
+        {
+            return segments[2];
+        }
+
+        var service = device.Type.LastIndexOf("-vqat_", StringComparison.Ordinal);
+        return service >= 0 ? device.Type[(service + "-vqat_".Length)..] : null;
     }
 }

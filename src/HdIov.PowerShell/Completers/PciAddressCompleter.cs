@@ -2,9 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using HdIov.Engine.Discovery;
-using HdIov.Engine.Host;
-using HdIov.PowerShell.Commands;
 using HdIov.PowerShell.Inventory;
 
 namespace HdIov.PowerShell.Completers;
@@ -22,32 +19,13 @@ internal sealed class PciAddressCompleter : IArgumentCompleter
         CommandAst commandAst,
         IDictionary fakeBoundParameters)
     {
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var root = fakeBoundParameters?["HostRoot"] as string;
-        if (string.IsNullOrEmpty(root))
-        {
-            root = Environment.GetEnvironmentVariable(HdIovCmdletBase.HostRootVariable);
-        }
-
-        HostState state;
-        try
-        {
-            var host = HostFactory.Open(Path.GetFullPath(string.IsNullOrEmpty(root) ? "/" : root));
-            try
-            {
-                state = new HostObserver(host).Observe(CancellationToken.None);
-            }
-            finally
-            {
-                (host as IDisposable)?.Dispose();
-            }
-        }
-        catch (Exception unreadable) when (unreadable is ArgumentException or IOException or UnauthorizedAccessException or HostIoException)
+        var state = HostCompletion.Observe(fakeBoundParameters);
+        if (state is null)
         {
             return [];
         }
 
-        var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
+        var pattern = HostCompletion.PrefixPattern(wordToComplete);
         return state.Functions
             .Where(f => PhysicalFunctionInfo.IsSplittable(f, state) && pattern.IsMatch(f.Address.ToString()))
             .OrderBy(f => f.Address)
