@@ -175,7 +175,7 @@ Describe 'New-HdIovVirtualDevice' -Tag Imperative {
 
             $result = Set-HdIovHostState -Path $serialSpec -HostRoot $lab -WarningVariable warned
 
-            $result.Completed.Operation | ForEach-Object { $_ | Should -BeOfType 'HdIov.Engine.Planning.AdoptMdev' }
+            $result.Completed.Operation | ForEach-Object { $_ | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Planning.AdoptMdev') }
             $warned | Should -BeNullOrEmpty
             $now = Get-HdIovVirtualDevice -HostRoot $lab -Parent mtty
             @($now).Count | Should -Be 1

@@ -4,7 +4,7 @@ BeforeAll {
 
     function New-UnownedMdev([string] $Root, [string] $Type) {
         $uuid = [guid]::NewGuid()
-        [HdIov.Engine.Host.HostFactory]::Open($Root).WriteAttribute("/sys/class/mdev_bus/mtty/mdev_supported_types/$Type/create", $uuid.ToString())
+        (Get-HdIovEngineType 'HdIov.Engine.Host.HostFactory')::Open($Root).WriteAttribute("/sys/class/mdev_bus/mtty/mdev_supported_types/$Type/create", $uuid.ToString())
         $uuid
     }
 
