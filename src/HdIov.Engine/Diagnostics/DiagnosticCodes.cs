@@ -40,6 +40,9 @@ public static class DiagnosticCodes
     public const string BiosAttributeMissing = "HDIOV2013";
     public const string AttachmentUnsupported = "HDIOV2014";
     public const string VdevNotPlanned = "HDIOV2015";
+    public const string DomainNotFound = "HDIOV2016";
+    public const string LibvirtUnavailable = "HDIOV2017";
+    public const string AttachmentNotDeclared = "HDIOV2018";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";
@@ -47,6 +50,7 @@ public static class DiagnosticCodes
     public const string CommandFailed = "HDIOV3004";
     public const string Cancelled = "HDIOV3005";
     public const string LedgerInvalid = "HDIOV3006";
+    public const string LibvirtFailed = "HDIOV3007";
 
     public const string ReadinessIommuOff = "HDIOV4001";
     public const string ReadinessScalableModeOff = "HDIOV4002";

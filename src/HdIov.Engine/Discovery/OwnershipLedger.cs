@@ -12,12 +12,22 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
     public bool OwnsMdev(Guid uuid) => Entries.Any(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
 
     public LedgerEntry? FindMdev(Guid uuid) => Entries.FirstOrDefault(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
+
+    /// <summary>The attachments the engine made (VM hostdevs and CDI devices), in the order they were recorded.</summary>
+    public IEnumerable<LedgerEntry> Attachments =>
+        Entries.Where(e => e.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment && e.Attachment is not null);
 }
 
 public enum LedgerEntryKind
 {
     Mdev,
     VirtualFunctions,
+
+    /// <summary>A VDEV or VF the engine added to a libvirt domain as a hostdev; <see cref="LedgerEntry.Attachment"/> says where.</summary>
+    VmAttachment,
+
+    /// <summary>A VDEV the engine published in its CDI spec for containers.</summary>
+    ContainerAttachment,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>
@@ -43,4 +53,18 @@ public sealed record LedgerEntry(
     Persistence? Persistence = null,
     int? Count = null,
     string? Driver = null,
-    DateTimeOffset? Recorded = null);
+    DateTimeOffset? Recorded = null,
+    AttachmentRecord? Attachment = null);
+
+/// <summary>
+/// Where an attachment entry hands its device: a VM (<see cref="Uri"/>, <see cref="Domain"/>, whether it was also
+/// hot-plugged) or containers (both null); <see cref="PciAddress"/> for a VF. <see cref="Imperative"/> marks an
+/// attachment made by Connect-HdIovVirtualDevice rather than by a spec: a declarative run leaves it alone (and warns)
+/// until a spec declares the same device and target, which adopts it.
+/// </summary>
+public sealed record AttachmentRecord(string? Uri, string? Domain, bool Live, string? PciAddress, bool Imperative)
+{
+    /// <summary>True when both records name the same device slot on the same target, whoever made them.</summary>
+    public bool SameTarget(AttachmentRecord? other) =>
+        other is not null && Uri == other.Uri && Domain == other.Domain && PciAddress == other.PciAddress;
+}
