@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HdIov.Engine.Hardware.Pci;
 
 namespace HdIov.Engine.Attachments;
@@ -13,9 +14,11 @@ public sealed record VmDevice(string Parent, Guid? Uuid, PciAddress? PciAddress,
     public static VmDevice Vf(string parent, PciAddress address) => new(parent, null, address, null);
 
     /// <summary>The UUID of a VDEV or the PCI address of a VF.</summary>
+    [JsonIgnore]
     public string Id => Uuid is { } uuid ? uuid.ToString("D") : PciAddress?.ToString() ?? string.Empty;
 
     /// <summary>The VDEV name when known, else <see cref="Id"/>.</summary>
+    [JsonIgnore]
     public string Label => VdevName ?? Id;
 
     public bool IsIn(DomainHostdevs hostdevs) =>

@@ -21,7 +21,9 @@ internal static class VmAttachmentSteps
         var scope = (inConfig ? DomainChangeScope.None : DomainChangeScope.Config)
             | (domain.Active && live && !inLive ? DomainChangeScope.Live : DomainChangeScope.None);
         var address = Address(domain, device);
-        var group = device.Parent;
+
+        // The split planners group a PF's steps as "<entry>/<pf ordinal>", the start of its VDEV names.
+        var group = device.VdevName is { } name && name.Split('/') is [var entryName, var pf, ..] ? $"{entryName}/{pf}" : device.Parent;
         if (scope != DomainChangeScope.None)
         {
             var (disruption, reason) = (domain.Active, live) switch
@@ -61,6 +63,8 @@ internal static class VmAttachmentSteps
     public static PendingStep? Detach(DomainObservation domain, VmDevice device, bool live, LedgerEntry? recorded, string reasonPrefix)
     {
         var address = Address(domain, device);
+
+        // The cleanup planner groups a removal by the VDEV's parent, so that removal waits for this detach.
         var group = device.Parent;
         var inConfig = device.IsIn(domain.Config);
         var inLive = domain.Active && device.IsIn(domain.Live);
