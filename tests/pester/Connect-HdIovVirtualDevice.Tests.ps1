@@ -97,6 +97,51 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
         }
     }
 
+    Context 'a running VM without -Live' {
+        BeforeAll {
+            $root = New-LabHost 'running'
+            New-TestDomain $daemon 'lab-vm01-run'
+            New-TestDomain $daemon 'run-vm'
+            $specCopy = Join-Path (New-TestHostPath 'running-spec') 'host.yaml'
+            New-Item -ItemType Directory -Path (Split-Path $specCopy) | Out-Null
+            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-run ' | Set-Content $specCopy
+            Set-HdIovHostState -Path $specCopy -HostRoot $root -Confirm:$false | Out-Null
+            $vdev = Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object VdevName -eq 'mtty/0/mtty-1/2'
+            $started = & virsh -c $daemon.Uri start run-vm 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "virsh start failed (QEMU from qemu-system-x86 must run guests with TCG): $started" }
+        }
+
+        AfterAll {
+            & virsh -c $daemon.Uri destroy run-vm 2>&1 | Out-Null
+        }
+
+        It 'stops in a session that cannot ask, naming -Force, and changes nothing' {
+            # A runspace without a host UI cannot prompt, like pwsh -NonInteractive.
+            $shell = [powershell]::Create()
+            try {
+                $shell.AddCommand('Import-Module').AddParameter('Name', (Get-HdIovManifestPath)).AddStatement() | Out-Null
+                $shell.AddCommand('Connect-HdIovVirtualDevice').AddParameter('HostRoot', $root).AddParameter('Uuid', [guid[]]@($vdev.Uuid)).
+                    AddParameter('VmName', 'run-vm').AddParameter('Confirm', $false) | Out-Null
+                $shell.Invoke() | Should -BeNullOrEmpty
+                $shell.Streams.Error.Count | Should -Be 1
+                $shell.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'VmRestartNeedsForce*'
+                "$($shell.Streams.Error[0])" | Should -Match '-Force'
+            }
+            finally {
+                $shell.Dispose()
+            }
+            Get-TestDomainXml $daemon 'run-vm' | Should -Not -Match $vdev.Uuid
+        }
+
+        It 'with -Force adds the VDEV to the persistent definition only' {
+            $result = Connect-HdIovVirtualDevice -HostRoot $root -Uuid $vdev.Uuid -VmName run-vm -Force -Confirm:$false
+            $step = $result.Completed | Where-Object { $_.Operation -is [HdIov.Engine.Planning.AttachVdevToVm] }
+            $step.Disruption | Should -Be 'VmRestart'
+            Get-TestDomainXml $daemon 'run-vm' | Should -Match $vdev.Uuid
+            (& virsh -c $daemon.Uri dumpxml run-vm) -join "`n" | Should -Not -Match $vdev.Uuid
+        }
+    }
+
     Context 'containers' {
         It 'publishes a VDEV in the CDI spec' {
             $root = New-LabHost 'cdi'

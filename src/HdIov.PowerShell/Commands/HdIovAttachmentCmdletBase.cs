@@ -28,16 +28,16 @@ public abstract class HdIovAttachmentCmdletBase : HdIovCmdletBase
     private readonly List<string> _names = [];
 
     /// <summary><para type="description">The UUIDs of the VDEVs (mdevs).</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByUuid, Position = 0)]
+    [Parameter(Mandatory = true, ParameterSetName = ByUuid, Position = 0, HelpMessage = "The UUIDs of the VDEVs (mdevs).")]
     public Guid[] Uuid { get; set; } = [];
 
     /// <summary><para type="description">The VDEV names from the spec (qat/0/asym/0), as the ledger records them.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByName)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, HelpMessage = "The VDEV names from the spec, e.g. qat/0/asym/0.")]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [];
 
     /// <summary><para type="description">Devices from Get-HdIovVirtualDevice: VDEVs, or VFs for a VM.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByInputObject, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByInputObject, ValueFromPipeline = true, HelpMessage = "Devices from Get-HdIovVirtualDevice.")]
     public VirtualDeviceInfo[] InputObject { get; set; } = [];
 
     /// <summary><para type="description">The libvirt domain (VM) to attach to or detach from.</para></summary>
@@ -154,25 +154,33 @@ public abstract class HdIovAttachmentCmdletBase : HdIovCmdletBase
 
     private bool ConfirmRestart(PlanStep step)
     {
-        var query = $"{step.Description}: {step.Reason}. Continue?";
+        // A runspace without a console ("Default Host") answers every question with no; pwsh -NonInteractive throws.
+        if (Host.Name == "Default Host")
+        {
+            ThrowNeedsForce(step, null);
+        }
+
         try
         {
-            return ShouldContinue(query, "The change takes effect when the VM restarts");
+            return ShouldContinue($"{step.Description}: {step.Reason}. Continue?", "The change takes effect when the VM restarts");
         }
         catch (Exception noPrompt) when (noPrompt is PSInvalidOperationException or HostException or NotImplementedException)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException($"step {step.Id} needs a VM restart to take effect, and this session cannot ask for confirmation", noPrompt),
-                "VmRestartNeedsForce", ErrorCategory.OperationStopped, step.Address)
-            {
-                ErrorDetails = new ErrorDetails($"{step.Description} needs a VM restart to take effect ({step.Reason}), and this session is not interactive, so it cannot ask.")
-                {
-                    RecommendedAction = "run again with -Force to accept the restart, or with -Live to hot-plug into the running VM",
-                },
-            });
+            ThrowNeedsForce(step, noPrompt);
             return false;
         }
     }
+
+    private void ThrowNeedsForce(PlanStep step, Exception? cause) =>
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException($"step {step.Id} needs a VM restart to take effect, and this session cannot ask for confirmation; use -Force", cause),
+            "VmRestartNeedsForce", ErrorCategory.OperationStopped, step.Address)
+        {
+            ErrorDetails = new ErrorDetails($"{step.Description} needs a VM restart to take effect ({step.Reason}), and this session is not interactive, so it cannot ask. Run again with -Force to accept the restart, or with -Live to hot-plug into the running VM.")
+            {
+                RecommendedAction = "run again with -Force to accept the restart, or with -Live to hot-plug into the running VM",
+            },
+        });
 
     private List<VmDevice> Resolve(HostState state)
     {
