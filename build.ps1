@@ -82,7 +82,7 @@ $Solution = Join-Path $RepoRoot 'HdIov.Iac.sln'
 $ArtifactsDir = Join-Path $RepoRoot 'artifacts'
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleName = 'HdIov'
-$DebianPackages = @('pciutils', 'mdevctl', 'util-linux')
+$DebianPackages = @('pciutils', 'mdevctl', 'util-linux', 'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils')
 $PesterVersion = '5.7.1'
 
 $env:DOTNET_NOLOGO = '1'

@@ -17,6 +17,8 @@
 
     # Explicit lists, no wildcards: PowerShell then knows the commands without loading the assembly.
     CmdletsToExport      = @(
+        'Connect-HdIovVirtualDevice'
+        'Disconnect-HdIovVirtualDevice'
         'Export-HdIovHostState'
         'Get-HdIovDevice'
         'Get-HdIovHost'

@@ -21,6 +21,49 @@ public static class CdiSpecDocument
     /// <summary>The CDI device name of a VDEV: its spec name with '/' (not allowed in CDI names) as '_'.</summary>
     public static string DeviceName(string vdevName) => vdevName.Replace('/', '_');
 
+    /// <summary>
+    /// The devices of a CDI spec this engine wrote (name, VDEV name annotation, <c>HDIOV_MDEV_UUID</c>); devices it
+    /// cannot read as its own are left out. Text that is not such a document gives an empty list.
+    /// </summary>
+    public static IReadOnlyList<CdiDeviceEntry> Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        if (document?["kind"]?.GetValueKind() != JsonValueKind.String || (string?)document["kind"] != Kind || document["devices"] is not JsonArray devices)
+        {
+            return [];
+        }
+
+        var entries = new List<CdiDeviceEntry>();
+        foreach (var device in devices.OfType<JsonObject>())
+        {
+            var name = device["name"]?.GetValueKind() == JsonValueKind.String ? (string?)device["name"] : null;
+            var vdev = device["annotations"]?["hdiov.dev/vdev-name"]?.GetValueKind() == JsonValueKind.String ? (string?)device["annotations"]!["hdiov.dev/vdev-name"] : null;
+            var uuid = (device["containerEdits"]?["env"] as JsonArray)?
+                .Select(e => e?.GetValueKind() == JsonValueKind.String ? (string?)e : null)
+                .FirstOrDefault(e => e?.StartsWith("HDIOV_MDEV_UUID=", StringComparison.Ordinal) == true)?["HDIOV_MDEV_UUID=".Length..];
+            if (name is not null && vdev is not null && Guid.TryParse(uuid, out var id))
+            {
+                entries.Add(new CdiDeviceEntry(name, vdev, id));
+            }
+        }
+
+        return entries;
+    }
+
     public static string Render(IEnumerable<(CdiDeviceEntry Device, int IommuGroup)> devices)
     {
         var list = new JsonArray();

@@ -43,6 +43,9 @@ public static class DiagnosticCodes
     public const string ImperativeVdevNotDeclared = "HDIOV2016";
     public const string VdevNotOwned = "HDIOV2017";
     public const string DeclaredVdevRemoved = "HDIOV2018";
+    public const string DomainNotFound = "HDIOV2019";
+    public const string LibvirtUnavailable = "HDIOV2020";
+    public const string AttachmentNotDeclared = "HDIOV2021";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";
@@ -51,6 +54,7 @@ public static class DiagnosticCodes
     public const string Cancelled = "HDIOV3005";
     public const string LedgerInvalid = "HDIOV3006";
     public const string DisruptionNotConfirmed = "HDIOV3007";
+    public const string LibvirtFailed = "HDIOV3008";
 
     public const string ReadinessIommuOff = "HDIOV4001";
     public const string ReadinessScalableModeOff = "HDIOV4002";

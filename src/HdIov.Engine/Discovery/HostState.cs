@@ -32,6 +32,12 @@ public sealed record HostState(
 
     public PlatformState Platform { get; init; } = PlatformState.Empty;
 
+    /// <summary>
+    /// The libvirt domains that attachments and the ledger name, when they were observed
+    /// (<see cref="Attachments.DomainObserver"/>); empty when VMs were not consulted.
+    /// </summary>
+    public ImmutableArray<Attachments.DomainObservation> Domains { get; init; } = [];
+
     /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
     public string Fingerprint => StateFingerprint.Compute(this);
 }

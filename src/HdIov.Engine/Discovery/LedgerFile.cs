@@ -83,7 +83,12 @@ public static class LedgerFile
         host.AppendFile(LogPath, JsonSerializer.Serialize(change, Options) + "\n");
 
     private static bool SameObject(LedgerEntry a, LedgerEntry b) =>
-        a.Kind == b.Kind && (a.Kind == LedgerEntryKind.Mdev ? a.Uuid == b.Uuid : a.Parent == b.Parent);
+        a.Kind == b.Kind && a.Kind switch
+        {
+            LedgerEntryKind.Mdev => a.Uuid == b.Uuid,
+            LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment => a.Uuid == b.Uuid && (a.Attachment?.SameTarget(b.Attachment) ?? b.Attachment is null),
+            _ => a.Parent == b.Parent,
+        };
 
     private enum LedgerOperation
     {

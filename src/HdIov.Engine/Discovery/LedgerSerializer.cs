@@ -65,6 +65,12 @@ public static class LedgerSerializer
             {
                 throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} has an mdev entry under {entry.Parent} without a uuid");
             }
+
+            if (entry.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment
+                && (entry.Attachment is null || (entry.Uuid is null && entry.Attachment.PciAddress is null)))
+            {
+                throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} has an attachment entry under {entry.Parent} without its device or target");
+            }
         }
 
         return new OwnershipLedger(entries);

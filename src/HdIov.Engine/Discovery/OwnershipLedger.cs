@@ -19,12 +19,22 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
         ArgumentNullException.ThrowIfNull(entry);
         return entry.Kind == LedgerEntryKind.Mdev && entry.Origin == VdevOrigin.Imperative;
     }
+
+    /// <summary>The attachments the engine made (VM hostdevs and CDI devices), in the order they were recorded.</summary>
+    public IEnumerable<LedgerEntry> Attachments =>
+        Entries.Where(e => e.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment && e.Attachment is not null);
 }
 
 public enum LedgerEntryKind
 {
     Mdev,
     VirtualFunctions,
+
+    /// <summary>A VDEV or VF the engine added to a libvirt domain as a hostdev; <see cref="LedgerEntry.Attachment"/> says where.</summary>
+    VmAttachment,
+
+    /// <summary>A VDEV the engine published in its CDI spec for containers.</summary>
+    ContainerAttachment,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>
@@ -53,4 +63,18 @@ public sealed record LedgerEntry(
     int? Count = null,
     string? Driver = null,
     DateTimeOffset? Recorded = null,
-    VdevOrigin? Origin = null);
+    VdevOrigin? Origin = null,
+    AttachmentRecord? Attachment = null);
+
+/// <summary>
+/// Where an attachment entry hands its device: a VM (<see cref="Uri"/>, <see cref="Domain"/>, whether it was also
+/// hot-plugged) or containers (both null); <see cref="PciAddress"/> for a VF. <see cref="Imperative"/> marks an
+/// attachment made by Connect-HdIovVirtualDevice rather than by a spec: a declarative run leaves it alone (and warns)
+/// until a spec declares the same device and target, which adopts it.
+/// </summary>
+public sealed record AttachmentRecord(string? Uri, string? Domain, bool Live, string? PciAddress, bool Imperative)
+{
+    /// <summary>True when both records name the same device slot on the same target, whoever made them.</summary>
+    public bool SameTarget(AttachmentRecord? other) =>
+        other is not null && Uri == other.Uri && Domain == other.Domain && PciAddress == other.PciAddress;
+}

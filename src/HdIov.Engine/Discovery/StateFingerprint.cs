@@ -43,7 +43,7 @@ public static class StateFingerprint
         foreach (var entry in state.Ledger.Entries)
         {
             text.Append("own ").Append(entry.Kind).Append(' ').Append(entry.Parent).Append(' ').Append(entry.Uuid)
-                .Append(' ').Append(entry.Count).Append('\n');
+                .Append(' ').Append(entry.Count).Append(' ').Append(entry.Attachment).Append('\n');
         }
 
         var platform = state.Platform;

@@ -6,4 +6,7 @@ public sealed record ApplyOptions
 
     /// <summary>How long to wait for another apply on the same host to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The VMs that attachment steps change; a plan with such steps fails without it.</summary>
+    public Attachments.IVirtualMachines? VirtualMachines { get; init; }
 }

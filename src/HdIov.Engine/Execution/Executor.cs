@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution.Handlers;
@@ -122,10 +123,29 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case WriteCdiSpec cdi:
                 WriteCdiSpecHandler.Execute(host, cdi);
                 break;
+            case AttachVdevToVm attach:
+                AttachVdevToVmHandler.Execute(host, VirtualMachines(), attach);
+                break;
+            case DetachVdevFromVm detach:
+                DetachVdevFromVmHandler.Execute(host, VirtualMachines(), detach);
+                break;
+            case RecordAttachment record:
+                RecordAttachmentHandler.Execute(host, record);
+                break;
+            case ForgetAttachment forget:
+                RecordAttachmentHandler.Execute(host, forget);
+                break;
             default:
                 throw new InvalidOperationException($"no handler for {operation.GetType().Name}");
         }
     }
+
+    private IVirtualMachines VirtualMachines() =>
+        _options.VirtualMachines ?? throw new HdIovException(new Diagnostic(
+            DiagnosticCodes.LibvirtUnavailable,
+            DiagnosticSeverity.Error,
+            "this plan changes VMs, and the apply was not given access to libvirt",
+            "apply through Set-HdIovHostState or Connect-HdIovVirtualDevice, or pass ApplyOptions.VirtualMachines"));
 
     private static Diagnostic Describe(PlanStep step, Exception error) => error switch
     {

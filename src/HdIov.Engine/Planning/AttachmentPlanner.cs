@@ -1,13 +1,16 @@
 using System.Globalization;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Discovery;
 using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Planning;
 
 /// <summary>
-/// Attachments: container ones become the CDI spec <c>/etc/cdi/hdiov.json</c>, rewritten whenever the set of
-/// devices or an IOMMU group changes; VM attachments are not converged by this engine version.
+/// Attachments: VM ones become hostdevs in their libvirt domains (<see cref="VmAttachmentPlanner"/>); container ones
+/// become the CDI spec <c>/etc/cdi/hdiov.json</c>, rewritten whenever the set of devices or an IOMMU group changes.
+/// CDI devices published by Connect-HdIovVirtualDevice stay in the spec (with a warning) until a spec declares them,
+/// which adopts them.
 /// </summary>
 internal static class AttachmentPlanner
 {
@@ -15,41 +18,28 @@ internal static class AttachmentPlanner
 
     public static void Plan(PlanContext context)
     {
+        VmAttachmentPlanner.Plan(context);
+
         var devices = new List<CdiDeviceEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var imperative = context.State.Ledger.Attachments
+            .Where(e => e.Kind == LedgerEntryKind.ContainerAttachment && e.Uuid is not null && e.Attachment!.Imperative)
+            .GroupBy(e => e.Uuid!.Value)
+            .ToDictionary(g => g.Key, g => g.Last());
         for (var index = 0; index < context.Spec.Attachments.Length; index++)
         {
             var attachment = context.Spec.Attachments[index];
-            var keyPath = string.Create(CultureInfo.InvariantCulture, $"spec.attachments[{index}]");
-            if (attachment.Vm is { } vm)
-            {
-                context.Warnings.Add(new Diagnostic(
-                    DiagnosticCodes.AttachmentUnsupported,
-                    DiagnosticSeverity.Warning,
-                    $"attachment to VM '{vm.Name}' is not converged by this engine version; the VDEVs are created but not added to the domain",
-                    "add <hostdev mode='subsystem' type='mdev' model='vfio-pci'> entries with the VDEV UUIDs (Get-HdIovVirtualDevice lists them) to the domain",
-                    attachment.Location,
-                    keyPath + ".vm"));
-                continue;
-            }
-
             if (attachment.Container is not { Cdi: true })
             {
                 continue;
             }
 
+            var keyPath = string.Create(CultureInfo.InvariantCulture, $"spec.attachments[{index}]");
             foreach (var vdev in attachment.Vdevs)
             {
                 var name = vdev.ToString();
-                if (!context.DesiredByName.TryGetValue(name, out var planned))
+                if (!VmAttachmentPlanner.TryResolve(context, attachment, keyPath, name, out var planned))
                 {
-                    context.Problems.Add(new Diagnostic(
-                        DiagnosticCodes.VdevNotPlanned,
-                        DiagnosticSeverity.Error,
-                        $"attachment names VDEV {name}, which the device entries do not create on this host (check the PF ordinal: '{vdev.Device}' selects fewer PFs)",
-                        "use a VDEV name whose PF ordinal and type ordinal exist (device/pf/type/n, all counted from 0)",
-                        attachment.Location,
-                        keyPath + ".vdevs"));
                     continue;
                 }
 
@@ -57,7 +47,41 @@ internal static class AttachmentPlanner
                 {
                     devices.Add(new CdiDeviceEntry(CdiSpecDocument.DeviceName(name), name, planned.Uuid));
                 }
+
+                if (imperative.Remove(planned.Uuid))
+                {
+                    var device = VmDevice.Mdev(planned.Parent, planned.Uuid, name);
+                    context.Add(new PendingStep(StepPhase.Attach, planned.Parent, $"cdi/{name}", StepAction.Update,
+                        new RecordAttachment(AttachmentScopes.ContainerEntry(device, imperative: false)),
+                        "attached by a command", "declared", Disruption.None,
+                        $"the spec declares the CDI device {name} that Connect-HdIovVirtualDevice published; the spec owns it now"));
+                }
             }
+        }
+
+        foreach (var (uuid, entry) in imperative.OrderBy(p => p.Value.VdevName, StringComparer.Ordinal))
+        {
+            var label = entry.VdevName ?? uuid.ToString("D");
+            if (!context.LiveMdevs.ContainsKey(uuid))
+            {
+                context.Warnings.Add(new Diagnostic(
+                    DiagnosticCodes.AttachmentNotDeclared, DiagnosticSeverity.Warning,
+                    $"VDEV {label} was published to containers by Connect-HdIovVirtualDevice but no longer exists, so the CDI spec leaves it out",
+                    $"run Disconnect-HdIovVirtualDevice -Uuid {uuid:D} -Container to drop the record", null, "spec.attachments"));
+                continue;
+            }
+
+            var name = entry.VdevName ?? uuid.ToString("D");
+            if (seen.Add(name))
+            {
+                devices.Add(new CdiDeviceEntry(CdiSpecDocument.DeviceName(name), name, uuid));
+            }
+
+            context.Warnings.Add(new Diagnostic(
+                DiagnosticCodes.AttachmentNotDeclared, DiagnosticSeverity.Warning,
+                $"VDEV {label} was published to containers by Connect-HdIovVirtualDevice and the spec does not declare it; the CDI spec keeps it",
+                $"declare it under spec.attachments with container: {{ cdi: true }} to manage it here, or run Disconnect-HdIovVirtualDevice -Uuid {uuid:D} -Container",
+                null, "spec.attachments"));
         }
 
         var path = HostPath.Combine(KernelPaths.CdiSpecDirectory, CdiSpecDocument.FileName);
@@ -73,7 +97,7 @@ internal static class AttachmentPlanner
             return;
         }
 
-        var groups = devices.Select(d => context.State.Mdevs.FirstOrDefault(m => m.Uuid == d.Uuid)?.IommuGroup).ToList();
+        var groups = devices.Select(d => context.LiveMdevs.GetValueOrDefault(d.Uuid)?.IommuGroup).ToList();
         var expected = groups.All(g => g is not null)
             ? CdiSpecDocument.Render(devices.Zip(groups, (d, g) => (d, g!.Value)))
             : null;

@@ -1,11 +1,12 @@
 namespace HdIov.Engine.Planning;
 
 /// <summary>
-/// The phases a plan runs in: what is removed goes first, then devices are reset, then things are created, bound,
+/// The phases a plan runs in: devices leave VMs first (a VDEV in use cannot be removed), what is removed goes next, then devices are reset, then things are created, bound,
 /// persisted and attached; boot-time platform changes come last, so the reboot barrier defers nothing else.
 /// </summary>
 internal enum StepPhase
 {
+    Detach,
     Remove,
     Reset,
     Create,

@@ -23,7 +23,7 @@ internal static class PlanAssembler
             var step = ordered[i];
             var id = i + 1;
             var dependsOn = ImmutableArray<int>.Empty;
-            for (var phase = step.Phase - 1; phase >= StepPhase.Remove; phase--)
+            for (var phase = step.Phase - 1; phase >= StepPhase.Detach; phase--)
             {
                 if (idsByGroupAndPhase.TryGetValue((step.Group, phase), out var earlier))
                 {

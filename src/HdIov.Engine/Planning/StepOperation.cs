@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using HdIov.Engine.Attachments;
+using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 
 namespace HdIov.Engine.Planning;
@@ -16,6 +18,10 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(SetFirmwareAttribute), "setFirmwareAttribute")]
 [JsonDerivedType(typeof(SetHugepages), "setHugepages")]
 [JsonDerivedType(typeof(WriteCdiSpec), "writeCdiSpec")]
+[JsonDerivedType(typeof(AttachVdevToVm), "attachVdevToVm")]
+[JsonDerivedType(typeof(DetachVdevFromVm), "detachVdevFromVm")]
+[JsonDerivedType(typeof(RecordAttachment), "recordAttachment")]
+[JsonDerivedType(typeof(ForgetAttachment), "forgetAttachment")]
 public abstract record StepOperation
 {
     public abstract string Describe();
@@ -25,7 +31,7 @@ public abstract record StepOperation
 /// Create a mediated device and, when <see cref="Persist"/> says so, persist it for reboots. <see cref="Origin"/> is
 /// recorded in the ledger; absent means declared by a spec.
 /// </summary>
-public sealed record CreateMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist, Discovery.VdevOrigin? Origin = null) : StepOperation
+public sealed record CreateMdev(string Parent, string Type, Guid Uuid, string VdevName, Persistence Persist, VdevOrigin? Origin = null) : StepOperation
 {
     public override string Describe() => $"create {Type} {Uuid} on {Parent}";
 }
@@ -37,7 +43,7 @@ public sealed record RemoveMdev(string Parent, string Type, Guid Uuid, string? V
 }
 
 /// <summary>Record a live VDEV as owned and write its persisted definition; <see cref="Origin"/> as in <see cref="CreateMdev"/>.</summary>
-public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist, Discovery.VdevOrigin? Origin = null) : StepOperation
+public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string VdevName, Persistence Persist, VdevOrigin? Origin = null) : StepOperation
 {
     public override string Describe() => $"persist {Type} {Uuid} on {Parent} ({Persist})";
 }
@@ -46,7 +52,7 @@ public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string V
 /// Take over a VDEV under a spec name and persist it: one the engine did not create (<c>ownership: adopt</c>), or
 /// one created on request that the spec now declares.
 /// </summary>
-public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string VdevName, Discovery.Persistence Persist) : StepOperation
+public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string VdevName, Persistence Persist) : StepOperation
 {
     public override string Describe() => $"adopt {Type} {Uuid} on {Parent} as {VdevName}";
 }
@@ -95,3 +101,30 @@ public sealed record WriteCdiSpec(string Path, IReadOnlyList<CdiDeviceEntry> Dev
 
 /// <summary>One CDI device: its name (<c>hdiov.dev/vdev=&lt;name&gt;</c>) and the VDEV it stands for.</summary>
 public sealed record CdiDeviceEntry(string Name, string VdevName, Guid Uuid);
+
+/// <summary>
+/// Add a VDEV or VF to a libvirt domain as a hostdev, in the <see cref="Scope"/> where it is missing. The attachment is
+/// recorded in the ledger first (as <see cref="Imperative"/> when a command, not a spec, asked for it).
+/// </summary>
+public sealed record AttachVdevToVm(string Uri, string Domain, VmDevice Device, DomainChangeScope Scope, bool Live, bool Imperative) : StepOperation
+{
+    public override string Describe() => $"attach {Device.Label} to VM {Domain} ({AttachmentScopes.Describe(Scope)})";
+}
+
+/// <summary>Remove a VDEV or VF hostdev from a libvirt domain in <see cref="Scope"/>, then drop its ledger record.</summary>
+public sealed record DetachVdevFromVm(string Uri, string Domain, VmDevice Device, DomainChangeScope Scope) : StepOperation
+{
+    public override string Describe() => $"detach {Device.Label} from VM {Domain} ({AttachmentScopes.Describe(Scope)})";
+}
+
+/// <summary>Record an attachment that is already in place as owned (adopting one a command or someone else made).</summary>
+public sealed record RecordAttachment(LedgerEntry Entry) : StepOperation
+{
+    public override string Describe() => $"record {AttachmentScopes.Label(Entry)} as {(Entry.Attachment?.Imperative == true ? "attached by a command" : "declared")}";
+}
+
+/// <summary>Drop the record of an attachment that is gone (its domain or hostdev was removed outside the engine).</summary>
+public sealed record ForgetAttachment(LedgerEntry Entry) : StepOperation
+{
+    public override string Describe() => $"forget {AttachmentScopes.Label(Entry)}";
+}

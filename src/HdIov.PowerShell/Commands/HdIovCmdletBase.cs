@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
+using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Progress;
@@ -22,6 +24,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _cancellation = new();
     private IHost? _host;
+    private LibvirtVirtualMachines? _machines;
     private bool _disposed;
 
     /// <summary>
@@ -83,6 +86,16 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         var host = OpenHost();
         return Guard(() => new HostObserver(host).Observe(Cancellation), host.Root);
     }
+
+    /// <summary>The host's state with the libvirt domains the spec's VM attachments (and the ledger) name.</summary>
+    protected HostState Observe(HostSpec spec, IEnumerable<(string Uri, string Name)>? extraDomains = null)
+    {
+        var state = Observe();
+        return Guard(() => DomainObserver.Observe(state, spec, VirtualMachines(), extraDomains), OpenHost().Root);
+    }
+
+    /// <summary>The host's VMs through libvirt (a simulated host's URIs mapped as docs/simulation.md says), opened once per command.</summary>
+    protected IVirtualMachines VirtualMachines() => _machines ??= LibvirtVirtualMachines.For(OpenHost());
 
     /// <summary>Runs an engine call; its failures become one terminating error record.</summary>
     protected T Guard<T>(Func<T> action, object? target)
@@ -239,7 +252,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
             {
                 try
                 {
-                    return (new Executor(host).Apply(plan, observer, cancellation), null);
+                    return (new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines() }).Apply(plan, observer, cancellation), null);
                 }
                 catch (Exception failed) when (failed is ApplyFailedException or StalePlanException)
                 {
@@ -271,6 +284,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         if (disposing)
         {
             _cancellation.Dispose();
+            _machines?.Dispose();
             (_host as IDisposable)?.Dispose();
         }
 

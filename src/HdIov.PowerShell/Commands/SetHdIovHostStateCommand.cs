@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Planning;
 
@@ -28,7 +29,7 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = Observe();
+        var state = Observe(spec);
         var plan = MakePlan(spec, state);
         var host = OpenHost();
 
@@ -48,7 +49,7 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
 
         var result = RunWithProgress(
             $"Converging {spec.Name}",
-            (observer, cancellation) => new Executor(host).Apply(plan, observer, cancellation),
+            (observer, cancellation) => new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines() }).Apply(plan, observer, cancellation),
             host.Root);
         if (result.StoppedAtRebootBarrier)
         {
@@ -57,7 +58,7 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
                 $"Stopped at a reboot barrier: {result.Deferred.Length} steps wait for a reboot. Reboot the host, then run Set-HdIovHostState again."));
         }
 
-        foreach (var pending in Planner.Plan(spec, result.FinalState).PendingReboot)
+        foreach (var pending in Planner.Plan(spec, DomainObserver.Observe(result.FinalState, spec, VirtualMachines())).PendingReboot)
         {
             WriteWarning($"Reboot required: {pending}.");
         }

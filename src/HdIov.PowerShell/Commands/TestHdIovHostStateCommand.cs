@@ -22,7 +22,7 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = Observe();
+        var state = Observe(spec);
         Plan plan;
         try
         {

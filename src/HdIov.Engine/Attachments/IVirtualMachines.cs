@@ -1,0 +1,18 @@
+namespace HdIov.Engine.Attachments;
+
+/// <summary>
+/// The engine's only way to VMs: read a domain, list domains, attach and detach one device. URIs are the ones the
+/// spec or the user wrote (<c>qemu:///system</c>); the implementation decides which libvirt answers for them.
+/// </summary>
+public interface IVirtualMachines
+{
+    /// <summary>The domain's state and XML, or null when the connection has no domain of that name.</summary>
+    DomainSnapshot? FindDomain(string uri, string name);
+
+    /// <summary>The names of the domains on a connection, running or only defined, sorted ordinally.</summary>
+    IReadOnlyList<string> ListDomains(string uri);
+
+    void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);
+
+    void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace HdIov.Engine.Interop;
+
+internal static partial class Libvirt
+{
+    /// <summary><c>int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)</c>: 0 or -1.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "virDomainAttachDeviceFlags", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int DomainAttachDeviceFlags(SafeVirDomainHandle domain, string xml, uint flags);
+}
