@@ -21,6 +21,46 @@ public static class CdiSpecDocument
     /// <summary>The CDI device name of a VDEV: its spec name with '/' (not allowed in CDI names) as '_'.</summary>
     public static string DeviceName(string vdevName) => vdevName.Replace('/', '_');
 
+    /// <summary>
+    /// The devices a spec this engine wrote lists (name, VDEV name, mdev UUID); devices of another shape are skipped,
+    /// and text that is not such a spec gives none.
+    /// </summary>
+    public static IReadOnlyList<CdiDeviceEntry> ReadDevices(string? text)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        var entries = new List<CdiDeviceEntry>();
+        foreach (var device in (document?["devices"] as JsonArray) ?? [])
+        {
+            var name = Text(device?["name"]);
+            var vdevName = Text(device?["annotations"]?["hdiov.dev/vdev-name"]);
+            var uuid = ((device?["containerEdits"]?["env"] as JsonArray) ?? [])
+                .Select(Text)
+                .Where(e => e is not null && e.StartsWith("HDIOV_MDEV_UUID=", StringComparison.Ordinal))
+                .Select(e => Guid.TryParse(e!["HDIOV_MDEV_UUID=".Length..], out var parsed) ? parsed : (Guid?)null)
+                .FirstOrDefault();
+            if (name is not null && vdevName is not null && uuid is { } found)
+            {
+                entries.Add(new CdiDeviceEntry(name, vdevName, found));
+            }
+        }
+
+        return entries;
+    }
+
     public static string Render(IEnumerable<(CdiDeviceEntry Device, int IommuGroup)> devices)
     {
         var list = new JsonArray();
@@ -49,4 +89,6 @@ public static class CdiSpecDocument
         };
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

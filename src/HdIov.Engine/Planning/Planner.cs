@@ -11,8 +11,13 @@ namespace HdIov.Engine.Planning;
 public static class Planner
 {
     /// <exception cref="PlanRejectedException">The state cannot be reached; every reason is a located diagnostic.</exception>
-    public static Plan Plan(HostSpec spec, HostState state)
+    public static Plan Plan(HostSpec spec, HostState state) => Plan(spec, state, PlanScope.WholeHost);
+
+    /// <summary>Plans a partial spec: only what <paramref name="scope"/> covers is removed or rewritten (see <see cref="PlanScope"/>).</summary>
+    /// <exception cref="PlanRejectedException">The state cannot be reached; every reason is a located diagnostic.</exception>
+    public static Plan Plan(HostSpec spec, HostState state, PlanScope scope)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(state);
         if (ModelGuard.Check(spec) is { Count: > 0 } invalid)
@@ -20,7 +25,7 @@ public static class Planner
             throw new PlanRejectedException(invalid);
         }
 
-        var context = new PlanContext(spec, state);
+        var context = new PlanContext(spec, state, scope);
         PlatformPlanner.Plan(context);
         var targets = TargetResolver.Resolve(spec, state, context.Problems);
         foreach (var target in targets)
@@ -38,6 +43,7 @@ public static class Planner
                     break;
             }
 
+            context.SelectedParents.Add(target.ParentName);
             if (target.Entry.Mode == SplitMode.None && target.Function?.Sriov is { NumVfs: > 0 })
             {
                 context.ManagedVfPfs.Remove(target.ParentName);
