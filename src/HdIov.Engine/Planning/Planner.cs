@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HdIov.Engine.Backends;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
@@ -28,6 +29,11 @@ public static class Planner
         var context = new PlanContext(spec, state, scope);
         PlatformPlanner.Plan(context);
         var targets = TargetResolver.Resolve(spec, state, context.Problems);
+        if (!scope.IsWholeHost)
+        {
+            RefuseParentsOfOtherEntries(context, targets);
+        }
+
         foreach (var target in targets)
         {
             switch (target.Family)
@@ -63,5 +69,44 @@ public static class Planner
         {
             PendingReboot = [.. context.PendingReboot],
         };
+    }
+
+    /// <summary>
+    /// A scoped plan sees one piece of the host; a PF that carries VDEVs owned under another entry's name belongs to
+    /// that other piece (a PF has one entry), so planning it here is refused instead of mixing two splits on it.
+    /// </summary>
+    private static void RefuseParentsOfOtherEntries(PlanContext context, List<SplitTarget> targets)
+    {
+        foreach (var target in targets)
+        {
+            var other = context.State.Ledger.Entries
+                .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Parent == target.ParentName)
+                .Select(e => VdevName.TryParse(e.VdevName, out var name) ? name.Device : null)
+                .FirstOrDefault(d => d is not null && d != target.Entry.Name && !context.Scope.Devices.Contains(d));
+            if (other is not null)
+            {
+                context.Error(
+                    Diagnostics.DiagnosticCodes.ModeConflict,
+                    $"{target.Label} carries VDEVs of device entry '{other}'; a PF belongs to one device entry",
+                    $"select another PF, or remove '{other}' first",
+                    target,
+                    ".select");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The PFs (or non-PCI parents) each device entry selects on this host, in PF-ordinal order; an entry that matches
+    /// nothing maps to an empty list. Selection problems (a PF chosen twice) are left to <see cref="Plan(HostSpec, HostState)"/>.
+    /// </summary>
+    public static ImmutableDictionary<string, ImmutableArray<string>> Selections(HostSpec spec, HostState state)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(state);
+        var targets = TargetResolver.Resolve(spec, state, []);
+        return spec.Devices.ToImmutableDictionary(
+            d => d.Name,
+            d => targets.Where(t => t.Entry.Name == d.Name).OrderBy(t => t.PfOrdinal).Select(t => t.ParentName).ToImmutableArray(),
+            StringComparer.Ordinal);
     }
 }

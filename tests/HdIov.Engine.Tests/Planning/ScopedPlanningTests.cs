@@ -87,4 +87,17 @@ public sealed class ScopedPlanningTests
 
         Assert.DoesNotContain(plan.Steps, s => s.Operation is WriteCdiSpec or RemoveMdev);
     }
+
+    [Fact]
+    public void Plan_ScopedEntryOnAPfOfAnotherEntry_IsRefused()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        Apply(sim, Planner.Plan(Specs.Host("spr-node-01", First), Observe(sim), PlanScope.Of(["qat"], [])));
+        var intruder = First with { Name = "other" };
+
+        var error = Assert.Throws<PlanRejectedException>(() => Planner.Plan(Specs.Host("spr-node-01", intruder), Observe(sim), PlanScope.Of(["other"], [])));
+
+        var diagnostic = Assert.Single(error.Diagnostics, d => d.Code == Diagnostics.DiagnosticCodes.ModeConflict);
+        Assert.Contains("'qat'", diagnostic.Message, StringComparison.Ordinal);
+    }
 }
