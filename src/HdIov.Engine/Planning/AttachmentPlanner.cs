@@ -26,6 +26,14 @@ internal static class AttachmentPlanner
             .Where(e => e.Kind == LedgerEntryKind.ContainerAttachment && e.Uuid is not null && e.Attachment!.Imperative)
             .GroupBy(e => e.Uuid!.Value)
             .ToDictionary(g => g.Key, g => g.Last());
+
+        foreach (var kept in CdiSpecDocument.Parse(context.State.Platform.CdiSpec).Where(d => !context.Scope.CoversCdiDevice(d.VdevName)))
+        {
+            if (seen.Add(kept.VdevName))
+            {
+                devices.Add(kept);
+            }
+        }
         for (var index = 0; index < context.Spec.Attachments.Length; index++)
         {
             var attachment = context.Spec.Attachments[index];
@@ -107,5 +115,24 @@ internal static class AttachmentPlanner
                 new WriteCdiSpec(path, devices), current is null ? null : path, $"{devices.Count} CDI devices", Disruption.None,
                 "containers request the VDEVs as hdiov.dev/vdev=<name>; the spec carries each VDEV's IOMMU group"));
         }
+    }
+
+    /// <summary>In a scoped plan an attachment may name a VDEV another piece of the host's state created: the ledger knows it.</summary>
+    internal static bool TryFindOwned(PlanContext context, string vdevName, out (string Parent, Guid Uuid) found)
+    {
+        found = default;
+        if (context.Scope.IsWholeHost)
+        {
+            return false;
+        }
+
+        var entry = context.State.Ledger.Entries.LastOrDefault(e => e.Kind == Discovery.LedgerEntryKind.Mdev && e.VdevName == vdevName && e.Uuid is not null);
+        if (entry is null)
+        {
+            return false;
+        }
+
+        found = (entry.Parent, entry.Uuid!.Value);
+        return true;
     }
 }

@@ -6,7 +6,8 @@ namespace HdIov.Engine.Planning;
 
 /// <summary>
 /// Removes what the engine owns and the spec no longer declares: VDEVs (newest first) and VF sets of PFs
-/// no device entry manages any more.
+/// no device entry manages any more. A scoped plan only removes VDEVs named after its device entries and VF sets on
+/// the PFs its entries select.
 /// </summary>
 internal static class OwnedCleanupPlanner
 {
@@ -18,6 +19,7 @@ internal static class OwnedCleanupPlanner
         var unwanted = state.Ledger.Entries
             .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is { } uuid
                 && !OwnershipLedger.IsImperative(e)
+                && context.Scope.CoversDevice(e.VdevName)
                 && !desired.Contains((e.Parent, uuid))
                 && !context.RemovedMdevs.Contains(uuid))
             .OrderByDescending(e => VdevName.TryParse(e.VdevName, out var name) ? name.Ordinal : -1)
@@ -43,7 +45,8 @@ internal static class OwnedCleanupPlanner
 
         PlanImperative(context, desired);
 
-        foreach (var entry in state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.VirtualFunctions && !context.ManagedVfPfs.Contains(e.Parent)))
+        foreach (var entry in state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.VirtualFunctions && !context.ManagedVfPfs.Contains(e.Parent)
+            && (context.Scope.IsWholeHost || context.SelectedParents.Contains(e.Parent))))
         {
             if (!Hardware.Pci.PciAddress.TryParse(entry.Parent, out var pf))
             {

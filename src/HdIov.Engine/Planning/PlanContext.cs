@@ -5,7 +5,7 @@ using HdIov.Engine.Model;
 namespace HdIov.Engine.Planning;
 
 /// <summary>What the planners of one plan share: the inputs, the problems found, the steps so far, and what is claimed.</summary>
-internal sealed class PlanContext(HostSpec spec, HostState state)
+internal sealed class PlanContext(HostSpec spec, HostState state, PlanScope scope)
 {
     private readonly Dictionary<Guid, LedgerEntry> _ownedMdevs = state.Ledger.Entries
         .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is not null)
@@ -24,6 +24,11 @@ internal sealed class PlanContext(HostSpec spec, HostState state)
     public HostSpec Spec { get; } = spec;
 
     public HostState State { get; } = state;
+
+    public PlanScope Scope { get; } = scope;
+
+    /// <summary>The PFs and parents the spec's device entries select, whatever their mode.</summary>
+    public HashSet<string> SelectedParents { get; } = new(StringComparer.Ordinal);
 
     public List<Diagnostic> Problems { get; } = [];
 

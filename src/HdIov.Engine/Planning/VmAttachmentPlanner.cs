@@ -106,7 +106,7 @@ internal static class VmAttachmentPlanner
     /// <summary>The parent and UUID planning gave a VDEV an attachment names; a located error when none.</summary>
     public static bool TryResolve(PlanContext context, AttachmentSpec attachment, string keyPath, string name, out (string Parent, Guid Uuid) planned)
     {
-        if (context.DesiredByName.TryGetValue(name, out planned))
+        if (context.DesiredByName.TryGetValue(name, out planned) || AttachmentPlanner.TryFindOwned(context, name, out planned))
         {
             return true;
         }

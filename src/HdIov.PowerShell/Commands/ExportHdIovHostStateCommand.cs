@@ -1,9 +1,7 @@
 using System.Management.Automation;
-using HdIov.Engine.Host;
 using HdIov.Engine.Model;
-using HdIov.Engine.Simulation;
 using HdIov.Engine.Spec;
-using HdIov.PowerShell.Inventory;
+using HdIov.Engine.Discovery;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -32,7 +30,7 @@ public sealed class ExportHdIovHostStateCommand : HdIovCmdletBase
     protected override void ProcessRecord()
     {
         var host = OpenHost();
-        var name = Name ?? DefaultName(host);
+        var name = Name ?? HostNames.DefaultName(host);
         if (!Names.IsValid(name))
         {
             var bad = new ArgumentException($"'{name}' cannot be a host name in a spec: it needs a letter or digit first, then letters, digits, '-', '_' or '.', at most {Names.MaxLength} characters.");
@@ -45,22 +43,5 @@ public sealed class ExportHdIovHostStateCommand : HdIovCmdletBase
         var state = Observe();
         var spec = HostStateExporter.Export(state, name);
         WriteObject(SpecWriter.Write(spec));
-    }
-
-    private static string DefaultName(IHost host)
-    {
-        foreach (var path in new[] { "/proc/sys/kernel/hostname", "/etc/hostname" })
-        {
-            if (host.Exists(path))
-            {
-                var text = host.ReadText(path).Trim();
-                if (Names.IsValid(text))
-                {
-                    return text;
-                }
-            }
-        }
-
-        return host is SimulatedHost simulated ? simulated.ProfileName : "localhost";
     }
 }

@@ -1,13 +1,12 @@
 using HdIov.Engine.Backends;
-using HdIov.Engine.Discovery;
 
-namespace HdIov.PowerShell.Inventory;
+namespace HdIov.Engine.Discovery;
 
 /// <summary>
 /// Finds a QAT PF's <c>/etc/4xxx_devN.conf</c>: the out-of-tree driver numbers its devices in probe order, which
 /// for the on-die PFs is address order, as the planner and the readiness checks also assume.
 /// </summary>
-internal static class QatConfigs
+public static class QatConfigs
 {
     public static QatDeviceConfig? Find(PciFunction function, HostState state)
     {

@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HdIov.Engine.Backends;
-using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
 
-namespace HdIov.PowerShell.Inventory;
+namespace HdIov.Engine.Discovery;
 
 /// <summary>
 /// Today's device state as a spec: one entry per PF with VDEVs (mode siov, counts per type under the keys the
@@ -17,7 +16,7 @@ namespace HdIov.PowerShell.Inventory;
 /// the export takes them over instead of creating more. The container attachments of the engine's CDI spec come back
 /// for the VDEVs the export still declares; VM attachments are not observed.
 /// </summary>
-internal static class HostStateExporter
+public static class HostStateExporter
 {
     public static HostSpec Export(HostState state, string hostName)
     {
@@ -167,7 +166,7 @@ internal static class HostStateExporter
     }
 
     /// <summary>The VDEV key a device entry uses for an mdev type: QAT services without the driver prefix, the type id otherwise.</summary>
-    internal static string TypeKey(string typeId)
+    public static string TypeKey(string typeId)
     {
         const string QatMarker = "-vqat_";
         var marker = typeId.IndexOf(QatMarker, StringComparison.Ordinal);

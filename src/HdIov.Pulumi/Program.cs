@@ -1,0 +1,3 @@
+using HdIov.Pulumi.Hosting;
+
+return await ProviderHost.RunAsync(args).ConfigureAwait(false);

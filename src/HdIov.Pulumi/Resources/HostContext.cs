@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Execution;
+using HdIov.Engine.Host;
+using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
+
+namespace HdIov.Pulumi.Resources;
+
+/// <summary>
+/// The configured host: its root, its identity (which seeds VDEV UUIDs), and one gate per host so the resources of
+/// one deployment, which the engine creates in parallel, plan and apply one after the other (each plan is checked
+/// against the host's fingerprint at apply time, so an apply in between would make it stale).
+/// </summary>
+internal sealed class HostContext(IHost host, string hostName)
+{
+    private const int StaleRetries = 3;
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    public IHost Host { get; } = host;
+
+    public string HostName { get; } = hostName;
+
+    public HostState Observe(CancellationToken cancellationToken) => new HostObserver(Host).Observe(cancellationToken);
+
+    /// <summary>Plans the partial spec on a fresh observation; with <paramref name="apply"/> also applies it, retrying a plan another process made stale.</summary>
+    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken)
+    {
+        var gate = Gates.GetOrAdd(Host.Root, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var state = Observe(cancellationToken);
+                var plan = Planner.Plan(spec, state, scope);
+                if (!apply)
+                {
+                    return new Converged(plan, null, state);
+                }
+
+                try
+                {
+                    var result = new Executor(Host).Apply(plan, null, cancellationToken);
+                    return new Converged(plan, result, result.FinalState);
+                }
+                catch (StalePlanException) when (attempt < StaleRetries)
+                {
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using HdIov.Engine.Execution;
+using HdIov.Engine.Planning;
+using HdIov.Pulumi.Hosting;
+using HdIov.Pulumi.Values;
+
+namespace HdIov.Pulumi.Resources;
+
+/// <summary>
+/// <c>hdiov:index:Platform</c>: the spec's platform section (BIOS, IOMMU mode, kernel arguments, hugepages), one
+/// per host; the id is the host name. Boot-time changes are applied to the boot loader and firmware and reported in
+/// <c>pendingReboot</c> until the host has rebooted. <c>bios.redfish</c> carries the BMC account (the password is
+/// always secret); the engine checks Redfish-sourced settings against the running host and does not write them.
+/// Delete leaves the platform as it is: kernel arguments, BIOS settings and hugepages have no owner to give them back to.
+/// </summary>
+internal sealed class PlatformResource(EngineLog log) : ResourceHandler
+{
+    public const string Type = "hdiov:index:Platform";
+
+    public override string Token => Type;
+
+    public override IReadOnlyList<string> InputKeys { get; } = ["bios", "iommu", "kernelArgs", "hugepages"];
+
+    public override IReadOnlySet<string> ReplaceKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public override CheckOutcome Check(PropertyMap news, string resourceName)
+    {
+        var inputs = SecretPassword(news);
+        if (inputs.Values.Any(v => v.ContainsUnknown))
+        {
+            return new CheckOutcome(inputs, []);
+        }
+
+        try
+        {
+            SpecDocument.LoadPlatform("check", DocumentInputs(inputs), resourceName);
+            return new CheckOutcome(inputs, []);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return new CheckOutcome(inputs, [.. rejected.Diagnostics.Select(d => (d.KeyPath ?? string.Empty, $"{d.Code}: {d.Message}. Fix: {d.Hint}"))]);
+        }
+    }
+
+    public override Task<ResourceState> CreateAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken) =>
+        ConvergeAsync(host, inputs, preview, urn, cancellationToken);
+
+    public override Task<ResourceState> UpdateAsync(HostContext host, string id, PropertyMap oldInputs, PropertyMap news, bool preview, string urn, CancellationToken cancellationToken) =>
+        ConvergeAsync(host, news, preview, urn, cancellationToken);
+
+    public override async Task<ResourceState?> ReadAsync(HostContext host, string id, PropertyMap? inputs, string urn, CancellationToken cancellationToken)
+    {
+        if (id != host.HostName)
+        {
+            return null;
+        }
+
+        inputs ??= PropertyMap.Empty;
+        var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken).ConfigureAwait(false);
+        return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
+    }
+
+    public override Task DeleteAsync(HostContext host, string id, PropertyMap oldInputs, string urn, CancellationToken cancellationToken) =>
+        log.WarningAsync("the platform settings stay as they are (kernel arguments, BIOS settings and hugepages are not reverted)", urn);
+
+    public override async Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken)
+    {
+        var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken).ConfigureAwait(false);
+        return !converged.Plan.IsEmpty;
+    }
+
+    private static async Task<ResourceState> ConvergeAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken)
+    {
+        if (preview && inputs.Values.Any(v => v.ContainsUnknown))
+        {
+            return new ResourceState(host.HostName, Outputs.Merge(inputs, [("pendingReboot", PropertyValue.Unknown), ("warnings", PropertyValue.Unknown), ("bootLoaderArguments", PropertyValue.Unknown), ("kernelCommandLine", PropertyValue.Unknown)]), inputs);
+        }
+
+        var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
+        var scope = PlanScope.Of([], []);
+        try
+        {
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken).ConfigureAwait(false);
+            if (!preview)
+            {
+                converged = converged with { Plan = Planner.Plan(spec, converged.State, scope) };
+            }
+
+            return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
+        }
+        catch (ApplyFailedException failed)
+        {
+            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None).ConfigureAwait(false);
+            throw new PartialApplyException(new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(after)), inputs), failed);
+        }
+    }
+
+    /// <summary>
+    /// What is waiting for a reboot (the engine's pending list, plus steps a plan still has behind the reboot barrier),
+    /// the warnings of the plan (e.g. BIOS settings that can only be checked), and the kernel arguments configured and running.
+    /// </summary>
+    private static IEnumerable<(string, PropertyValue)> Computed(Converged converged)
+    {
+        var pending = converged.Plan.PendingReboot
+            .Concat(converged.Plan.Steps.Where(s => s.Disruption == Engine.Planning.Disruption.HostReboot).Select(s => $"{s.Description} ({s.Reason})"))
+            .Distinct(StringComparer.Ordinal);
+        return
+        [
+            ("pendingReboot", Outputs.Texts(pending)),
+            ("warnings", Outputs.Texts(converged.Plan.Warnings.Select(w => $"{w.Code}: {w.Message}. Fix: {w.Hint}"))),
+            ("bootLoaderArguments", Outputs.Text(converged.State.Platform.GrubCommandLine)),
+            ("kernelCommandLine", Outputs.Text(converged.State.CommandLine.Raw.Trim())),
+        ];
+    }
+
+    /// <summary>The spec document has no place for the BMC account; it is kept in the resource only.</summary>
+    private static PropertyMap DocumentInputs(PropertyMap inputs)
+    {
+        var revealed = inputs.Reveal();
+        return Outputs.MapOf(revealed, "bios") is { } bios
+            ? revealed.With("bios", PropertyValue.From(bios.Without("redfish")))
+            : revealed;
+    }
+
+    private static PropertyMap SecretPassword(PropertyMap inputs)
+    {
+        if (inputs.Get("bios") is not { } biosValue || biosValue.Reveal() is not ObjectValue bios
+            || bios.Map.Get("redfish") is not { } redfishValue || redfishValue.Reveal() is not ObjectValue redfish
+            || redfish.Map.Get("password") is not { } password)
+        {
+            return inputs;
+        }
+
+        var wasSecret = biosValue is SecretValue;
+        var newRedfish = PropertyValue.From(AsPlainMap(redfishValue).With("password", PropertyValue.Secret(password.Reveal())));
+        var newBios = PropertyValue.From(AsPlainMap(biosValue).With("redfish", newRedfish));
+        return inputs.With("bios", newBios.SecretIf(wasSecret));
+    }
+
+    private static PropertyMap AsPlainMap(PropertyValue value) => value switch
+    {
+        SecretValue s => AsPlainMap(s.Value),
+        ObjectValue o => o.Map,
+        _ => PropertyMap.Empty,
+    };
+}

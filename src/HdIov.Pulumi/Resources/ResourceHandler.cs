@@ -1,0 +1,34 @@
+using HdIov.Pulumi.Values;
+
+namespace HdIov.Pulumi.Resources;
+
+/// <summary>
+/// One resource type: its input keys, which of them force a replacement, and what create, read, update and delete
+/// mean on a host. Handlers translate to the engine's model and let the engine plan and apply; they hold no
+/// convergence logic of their own.
+/// </summary>
+internal abstract class ResourceHandler
+{
+    public abstract string Token { get; }
+
+    /// <summary>The top-level input properties, compared by Diff.</summary>
+    public abstract IReadOnlyList<string> InputKeys { get; }
+
+    /// <summary>Inputs whose change re-creates what the resource made (new VDEV names and UUIDs, another PF).</summary>
+    public abstract IReadOnlySet<string> ReplaceKeys { get; }
+
+    /// <summary>Checks and normalises inputs; secret envelopes stay as they came.</summary>
+    public abstract CheckOutcome Check(PropertyMap news, string resourceName);
+
+    public abstract Task<ResourceState> CreateAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken);
+
+    public abstract Task<ResourceState> UpdateAsync(HostContext host, string id, PropertyMap oldInputs, PropertyMap news, bool preview, string urn, CancellationToken cancellationToken);
+
+    /// <summary>The resource as the host has it now; null when it is gone. With no <paramref name="inputs"/> (import) the inputs come from the host.</summary>
+    public abstract Task<ResourceState?> ReadAsync(HostContext host, string id, PropertyMap? inputs, string urn, CancellationToken cancellationToken);
+
+    public abstract Task DeleteAsync(HostContext host, string id, PropertyMap oldInputs, string urn, CancellationToken cancellationToken);
+
+    /// <summary>True when the host no longer matches these (unchanged) inputs, so an update would change it.</summary>
+    public abstract Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken);
+}
