@@ -17,6 +17,9 @@
       Demo       creates a simulated spr-qat-e810 host under .demo/, shows its inventory, plans and
                  converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
       Bench      runs the BenchmarkDotNet project in bench/ (Release).
+      KernelLab  runs the module against a real kernel: Debian's kernel in a QEMU TCG guest with VT-d in
+                 scalable mode, the mtty sample mdev driver and an SR-IOV NVMe controller
+                 (tests/kernel-lab; a few minutes; part of Test).
       Clean      removes artifacts/, out/ and .demo/.
 
 .PARAMETER Task
@@ -56,7 +59,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'KernelLab', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -78,7 +81,10 @@ $Solution = Join-Path $RepoRoot 'HdIov.Iac.sln'
 $ArtifactsDir = Join-Path $RepoRoot 'artifacts'
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleName = 'HdIov'
-$DebianPackages = @('pciutils', 'mdevctl', 'util-linux')
+$DebianPackages = @('pciutils', 'mdevctl', 'util-linux',
+    # the kernel lab: the guest's emulator, the initramfs, module tooling, the state disk, and what builds mtty.ko
+    'qemu-system-x86', 'busybox-static', 'cpio', 'kmod', 'e2fsprogs', 'udev', 'gcc', 'make',
+    'linux-source-6.1', 'linux-headers-amd64')
 $PesterVersion = '5.7.1'
 
 $env:DOTNET_NOLOGO = '1'
@@ -170,7 +176,7 @@ function Get-MissingDebianPackages {
 # artifacts/test-results/<task>/summary.json ({ Passed, Failed, Skipped }); the Test task runs them after
 # Pester and adds their counts to its summary line. With -Tag a runner runs only when its name is a tag;
 # -ExcludeTag with its name leaves it out.
-$TestRunners = @()
+$TestRunners = @('KernelLab')
 
 function Get-RunnerSummaryPath([string] $Runner) {
     Join-Path $ArtifactsDir 'test-results' $Runner 'summary.json'
@@ -402,6 +408,13 @@ Register-Task Demo @('Layout') {
         '-ModuleRoot', $OutDir,
         '-HostRoot', $demoRoot,
         '-SpecPath', (Join-Path $RepoRoot 'examples' 'spr-qat-e810' 'host.yaml')) | Out-Null
+}
+
+Register-Task KernelLab @('Bootstrap', 'Layout') {
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'tests' 'kernel-lab' 'Invoke-KernelLab.ps1') @(
+        '-RepoRoot', $RepoRoot,
+        '-ModuleManifest', (Join-Path (Get-ModuleLayoutDir) "$ModuleName.psd1"),
+        '-ResultDirectory', (Join-Path $ArtifactsDir 'test-results' 'KernelLab')) | Out-Null
 }
 
 Register-Task Bench @() {
