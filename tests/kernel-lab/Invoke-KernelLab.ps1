@@ -31,6 +31,7 @@ $checks = [System.Collections.Generic.List[object]]::new()
 # The phases: one boot each, the second with the overlay state the first left (a host reboot).
 $phases = @(
     [pscustomobject]@{ Name = 'boot1'; TimeoutSeconds = 480 }
+    [pscustomobject]@{ Name = 'boot2'; TimeoutSeconds = 240 }
 )
 
 function Write-LabStep([string] $Text) {
@@ -53,6 +54,36 @@ function Write-LabSummary {
         Write-Host "FAILED $($check.Name): $($check.Message)"
     }
     Write-LabStep ("kernel lab: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+}
+
+# Scenario 7: the operation sequence the first boot ran on the real kernel, run again on the simulator's
+# mtty-lab profile; every field that differs fails the step's check and is named in its message.
+function Invoke-SimulatorDifferential {
+    $kernelRecord = $checks | Where-Object { $_.Name -eq 'differential.kernel' } | Select-Object -First 1
+    if ($null -eq $kernelRecord) {
+        Add-HostCheck 'differential.simulator-matches-kernel' 'Failed' 'the guest recorded no kernel observations (see differential.kernel-sequence)'
+        return
+    }
+    Write-LabStep 'running the same sequence on the simulator (mtty-lab)'
+    Import-Module $ModuleManifest
+    Import-Module (Join-Path $labDir 'scenarios' 'LabHost.psm1')
+    . (Join-Path $labDir 'scenarios' 'Differential.ps1')
+    $simulatedRoot = Join-Path $runDir 'simulated-mtty-lab'
+    $specs = New-Item -ItemType Directory -Force (Join-Path $runDir 'simulated-specs')
+    New-HdIovSimulatedHost -Profile mtty-lab -Path $simulatedRoot | Out-Null
+    $simulator = Invoke-LabDifferentialSequence -HostRoot $simulatedRoot -SpecDirectory $specs.FullName
+    $kernel = $kernelRecord.Value | ConvertTo-Json -Depth 4 | ConvertFrom-Json -AsHashtable
+    foreach ($step in @(@($kernel.Keys) + @($simulator.Keys) | Select-Object -Unique)) {
+        $left = [ordered]@{ $step = $(if ($kernel.ContainsKey($step)) { $kernel[$step] } else { @{} }) }
+        $right = [ordered]@{ $step = $(if ($simulator.Contains($step)) { $simulator[$step] } else { @{} }) }
+        $differences = @(Compare-LabDifferential $left $right)
+        if ($differences.Count -eq 0) {
+            Add-HostCheck "differential.$step" 'Passed' $null
+        }
+        else {
+            Add-HostCheck "differential.$step" 'Failed' ($differences -join '; ')
+        }
+    }
 }
 
 try {
@@ -120,6 +151,8 @@ try {
         }
         Write-LabStep "$($phase.Name) done"
     }
+
+    Invoke-SimulatorDifferential
 }
 catch {
     Add-HostCheck 'lab.setup' 'Failed' $_.Exception.Message

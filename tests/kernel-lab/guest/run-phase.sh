@@ -21,6 +21,16 @@ exec >> "$log" 2>&1
 stamp() { echo "[$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 
 stamp "phase $phase on $(uname -r)"
+
+# Debian 12's mdevctl (1.2.0-3) installs /usr/bin/mdevctl but its udev rule runs /usr/sbin/mdevctl, so the rule
+# never starts a definition. Like an administrator would, the guest overrides the rule (a file of the same name in
+# /etc/udev/rules.d wins) with the path that exists; the override lives in the guest's overlay only.
+packaged_rule=/lib/udev/rules.d/60-mdevctl.rules
+if grep -q /usr/sbin/mdevctl "$packaged_rule" && [ ! -x /usr/sbin/mdevctl ] && [ -x /usr/bin/mdevctl ]; then
+    mkdir -p /etc/udev/rules.d
+    sed 's|/usr/sbin/mdevctl|/usr/bin/mdevctl|g' "$packaged_rule" > /etc/udev/rules.d/60-mdevctl.rules
+    stamp "mdevctl's udev rule runs /usr/sbin/mdevctl, which does not exist; overridden with /usr/bin/mdevctl"
+fi
 /lib/systemd/systemd-udevd --daemon --resolve-names=never
 while read -r module; do
     insmod "$module" || stamp "insmod $module failed"
