@@ -73,6 +73,12 @@ function Invoke-SimulatorDifferential {
     New-HdIovSimulatedHost -Profile mtty-lab -Path $simulatedRoot | Out-Null
     $simulator = Invoke-LabDifferentialSequence -HostRoot $simulatedRoot -SpecDirectory $specs.FullName
     $kernel = $kernelRecord.Value | ConvertTo-Json -Depth 4 | ConvertFrom-Json -AsHashtable
+    # The comparison itself must see a change: one altered field of the kernel's observations has to be named.
+    $altered = $kernelRecord.Value | ConvertTo-Json -Depth 4 | ConvertFrom-Json -AsHashtable
+    $altered['types']['mtty-1/available_instances'] = 'altered'
+    $named = @(Compare-LabDifferential $kernel $altered)
+    $sane = $named.Count -eq 1 -and $named[0] -like 'types/mtty-1/available_instances:*'
+    Add-HostCheck 'differential.comparison-names-a-changed-field' $(if ($sane) { 'Passed' } else { 'Failed' }) $(if ($sane) { $null } else { "comparing with one altered field gave: $($named -join '; ')" })
     foreach ($step in @(@($kernel.Keys) + @($simulator.Keys) | Select-Object -Unique)) {
         $left = [ordered]@{ $step = $(if ($kernel.ContainsKey($step)) { $kernel[$step] } else { @{} }) }
         $right = [ordered]@{ $step = $(if ($simulator.Contains($step)) { $simulator[$step] } else { @{} }) }

@@ -41,6 +41,19 @@ function Invoke-LabDifferentialSequence([string] $HostRoot, [string] $SpecDirect
     }
     $steps['types'] = $typeFields
 
+    # The platform as the engine discovers it: the fields a simulated profile must reproduce for the same plans.
+    $state = [HdIov.Engine.Discovery.HostObserver]::new([HdIov.Engine.Host.HostFactory]::Open($HostRoot)).Observe([System.Threading.CancellationToken]::None)
+    $steps['platform'] = [ordered]@{
+        'vtd-units'                = "$($state.IommuUnits.Length)"
+        'ecap-smts'                = "$(@($state.IommuUnits | ForEach-Object { $_.Ecap.ScalableMode }) -join ',')"
+        'ecap-pasid'               = "$(@($state.IommuUnits | ForEach-Object { $_.Ecap.Pasid }) -join ',')"
+        'dmar-drhds'               = "$($state.Dmar.HardwareUnits.Length)"
+        'dmar-include-pci-all'     = "$(@($state.Dmar.HardwareUnits | ForEach-Object IncludePciAll) -join ',')"
+        'dmar-host-address-width'  = "$($state.Dmar.HostAddressWidth)"
+        'readiness'                = (@($state.Findings | Where-Object { $_.Code -in 'HDIOV4002', 'HDIOV4003', 'HDIOV4012' } |
+                    ForEach-Object { "$($_.Code):$($_.Level):$($_.Subject)" } | Sort-Object) -join ' ')
+    }
+
     $spec = New-LabSpec -Path "$SpecDirectory/differential-3-2.yaml" -Mtty ([ordered]@{ 'mtty-1' = 3; 'mtty-2' = 2 })
     $steps['converge-3-2'] = (Invoke-LabConverge $HostRoot $spec) + (Get-LabObservation $HostRoot)
 
