@@ -21,6 +21,9 @@
       Bench      runs the BenchmarkDotNet project in bench/ (Release), then bench/Measure-ModuleImport.ps1
                  (import time of the module laid out with -Configuration, in fresh pwsh processes;
                  -BenchmarkFilter ModuleImport selects only that among the measurements).
+      KernelLab  runs the module against a real kernel: Debian's kernel in a QEMU TCG guest with VT-d in
+                 scalable mode, the mtty sample mdev driver and an SR-IOV NVMe controller
+                 (tests/kernel-lab; a few minutes; part of Test).
       Clean      removes artifacts/, out/ and .demo/.
 
 .PARAMETER Task
@@ -60,7 +63,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'KernelLab', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -82,7 +85,11 @@ $Solution = Join-Path $RepoRoot 'HdIov.Iac.sln'
 $ArtifactsDir = Join-Path $RepoRoot 'artifacts'
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleName = 'HdIov'
-$DebianPackages = @('pciutils', 'mdevctl', 'util-linux', 'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils')
+$DebianPackages = @('pciutils', 'mdevctl', 'util-linux',
+    # VM attachments: libvirt's library, a private libvirtd with the QEMU driver, and the XML validator
+    'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils',
+    # the kernel lab: the initramfs, module tooling, the state disk, and what builds mtty.ko
+    'busybox-static', 'cpio', 'kmod', 'e2fsprogs', 'udev', 'gcc', 'make', 'linux-source-6.1', 'linux-headers-amd64')
 $PesterVersion = '5.7.1'
 
 $env:DOTNET_NOLOGO = '1'
@@ -174,7 +181,7 @@ function Get-MissingDebianPackages {
 # artifacts/test-results/<task>/summary.json ({ Passed, Failed, Skipped }); the Test task runs them after
 # Pester and adds their counts to its summary line. With -Tag a runner runs only when its name is a tag;
 # -ExcludeTag with its name leaves it out.
-$TestRunners = @()
+$TestRunners = @('KernelLab')
 
 function Get-RunnerSummaryPath([string] $Runner) {
     Join-Path $ArtifactsDir 'test-results' $Runner 'summary.json'
@@ -420,6 +427,13 @@ Register-Task Demo @('Layout') {
         '-ModuleRoot', $OutDir,
         '-HostRoot', $demoRoot,
         '-SpecPath', (Join-Path $RepoRoot 'examples' 'spr-qat-e810' 'host.yaml')) | Out-Null
+}
+
+Register-Task KernelLab @('Bootstrap', 'Layout') {
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'tests' 'kernel-lab' 'Invoke-KernelLab.ps1') @(
+        '-RepoRoot', $RepoRoot,
+        '-ModuleManifest', (Join-Path (Get-ModuleLayoutDir) "$ModuleName.psd1"),
+        '-ResultDirectory', (Join-Path $ArtifactsDir 'test-results' 'KernelLab')) | Out-Null
 }
 
 Register-Task Bench @() {
