@@ -52,7 +52,7 @@ function Invoke-ConvergeScenario([string] $SpecDirectory) {
     $grownSpec = New-LabSpec -Path "$SpecDirectory/converge-grown.yaml" -Mtty $grown
     Invoke-LabCheck 'converge.grow' {
         $plan = Get-HdIovPlan -Path $grownSpec -HostRoot / -ErrorAction Stop
-        $creates = @($plan.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] })
+        $creates = @($plan.Steps | Where-Object { $_.Operation -is (Get-LabEngineType 'HdIov.Engine.Planning.CreateMdev') })
         Assert-LabEqual 3 $creates.Count 'creates planned'
         Assert-LabEqual 3 $plan.Steps.Length 'steps planned (creates only)'
         $null = Set-HdIovHostState -Path $grownSpec -HostRoot / -Confirm:$false -ErrorAction Stop
@@ -63,7 +63,7 @@ function Invoke-ConvergeScenario([string] $SpecDirectory) {
     $shrunkSpec = New-LabSpec -Path "$SpecDirectory/converge-shrunk.yaml" -Mtty $shrunk
     Invoke-LabCheck 'converge.shrink-owned-newest-first' {
         $plan = Get-HdIovPlan -Path $shrunkSpec -HostRoot / -ErrorAction Stop
-        $removes = @($plan.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.RemoveMdev] })
+        $removes = @($plan.Steps | Where-Object { $_.Operation -is (Get-LabEngineType 'HdIov.Engine.Planning.RemoveMdev') })
         Assert-LabEqual 5 $removes.Count 'removes planned'
         Assert-Lab (-not ($removes.Operation.Uuid | Where-Object { "$_" -eq $foreign })) 'the unowned mdev is planned for removal'
         $order = @($removes | Where-Object { $_.Operation.Type -eq 'mtty-1' } | ForEach-Object { $_.Operation.VdevName })

@@ -34,7 +34,7 @@ function Invoke-CrashScenario([string] $SpecDirectory, [string] $LabProbe) {
 
     Invoke-LabCheck 'crash.next-apply-converges' {
         $result = Set-HdIovHostState -Path $spec -HostRoot / -Confirm:$false -ErrorAction Stop
-        Assert-LabEqual ($counts['mtty-1'] - $createsBeforeKill) @($result.Completed | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] }).Count 'creates done by the next apply'
+        Assert-LabEqual ($counts['mtty-1'] - $createsBeforeKill) @($result.Completed | Where-Object { $_.Operation -is (Get-LabEngineType 'HdIov.Engine.Planning.CreateMdev') }).Count 'creates done by the next apply'
         Assert-LabMdevSet $counts
         Assert-LabEqual (Get-LabExpectedUuid $counts) @((Get-LabMdevctlFile).Keys) 'mdevctl definitions after the next apply'
         Assert-LabEqual 0 (Get-HdIovPlan -Path $spec -HostRoot / -ErrorAction Stop).Steps.Length 'steps planned after the next apply'

@@ -42,7 +42,7 @@ function Invoke-LabDifferentialSequence([string] $HostRoot, [string] $SpecDirect
     $steps['types'] = $typeFields
 
     # The platform as the engine discovers it: the fields a simulated profile must reproduce for the same plans.
-    $state = [HdIov.Engine.Discovery.HostObserver]::new([HdIov.Engine.Host.HostFactory]::Open($HostRoot)).Observe([System.Threading.CancellationToken]::None)
+    $state = (Get-LabEngineType 'HdIov.Engine.Discovery.HostObserver')::new((Get-LabEngineType 'HdIov.Engine.Host.HostFactory')::Open($HostRoot)).Observe([System.Threading.CancellationToken]::None)
     $steps['platform'] = [ordered]@{
         'vtd-units'                = "$($state.IommuUnits.Length)"
         'ecap-smts'                = "$(@($state.IommuUnits | ForEach-Object { $_.Ecap.ScalableMode }) -join ',')"

@@ -1,6 +1,6 @@
 # Scenario 1: what the engine discovers on the real kernel, checked against sysfs read directly.
 function Invoke-DiscoveryScenario {
-    $state = [HdIov.Engine.Discovery.HostObserver]::new([HdIov.Engine.Host.HostFactory]::Open('/')).Observe([System.Threading.CancellationToken]::None)
+    $state = (Get-LabEngineType 'HdIov.Engine.Discovery.HostObserver')::new((Get-LabEngineType 'HdIov.Engine.Host.HostFactory')::Open('/')).Observe([System.Threading.CancellationToken]::None)
     $inventory = Get-HdIovHost -HostRoot /
 
     Invoke-LabCheck 'discovery.vtd-unit' {
@@ -23,7 +23,7 @@ function Invoke-DiscoveryScenario {
 
     Invoke-LabCheck 'discovery.cmdline-sm-on' {
         Assert-Lab $state.CommandLine.HasIntelIommuOption('sm_on') "intel_iommu=on,sm_on not recognised in '$($state.CommandLine.Raw)'"
-        $settings = [HdIov.Engine.Discovery.IntelIommuSettings]::From($state.CommandLine, $state.KernelOptions)
+        $settings = (Get-LabEngineType 'HdIov.Engine.Discovery.IntelIommuSettings')::From($state.CommandLine, $state.KernelOptions)
         Assert-LabEqual $true $settings.Enabled 'IOMMU enabled'
         Assert-LabEqual $true $settings.ScalableMode 'scalable mode requested'
     }

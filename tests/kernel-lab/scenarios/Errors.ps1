@@ -6,15 +6,15 @@ function Invoke-ErrorsScenario([string] $SpecDirectory) {
 
     Invoke-LabCheck 'errors.taken-uuid-eexist' {
         [System.IO.File]::WriteAllText((Get-LabMttyCreatePath 'mtty-2'), $taken)
-        $hostSeam = [HdIov.Engine.Host.HostFactory]::Open('/')
+        $hostSeam = (Get-LabEngineType 'HdIov.Engine.Host.HostFactory')::Open('/')
         $failure = $null
         try {
             $hostSeam.WriteAttribute((Get-LabMttyCreatePath 'mtty-1'), $taken)
         }
         catch {
-            $failure = if ($_.Exception -is [HdIov.Engine.Host.HostIoException]) { $_.Exception } else { $_.Exception.InnerException }
+            $failure = if ($_.Exception -is (Get-LabEngineType 'HdIov.Engine.Host.HostIoException')) { $_.Exception } else { $_.Exception.InnerException }
         }
-        Assert-Lab ($failure -is [HdIov.Engine.Host.HostIoException]) "no HostIoException: $failure"
+        Assert-Lab ($failure -is (Get-LabEngineType 'HdIov.Engine.Host.HostIoException')) "no HostIoException: $failure"
         Assert-LabEqual 'EEXIST' $failure.Errno 'errno'
         Assert-Lab ($failure.Message -match [regex]::Escape((Get-LabMttyCreatePath 'mtty-1'))) "the message should name the path: $($failure.Message)"
         Assert-Lab ($failure.Message -match 'already used by another mediated device') "the message should say what EEXIST means here: $($failure.Message)"

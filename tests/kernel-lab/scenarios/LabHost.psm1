@@ -88,6 +88,17 @@ function Get-LabMdevctlFile([string] $HostRoot = '/') {
     $files
 }
 
+# An engine type by name. The module loads the engine into its own load context, where PowerShell's type
+# literals ((Get-LabEngineType 'HdIov.Engine...')) do not look, so scripts reach engine types through the loaded assembly.
+function Get-LabEngineType([Parameter(Mandatory)] [string] $FullName) {
+    $engine = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' })
+    if ($engine.Count -eq 0) {
+        Get-HdIovSimulatedHostProfile | Out-Null
+        $engine = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' })
+    }
+    $engine[0].GetType($FullName, $true)
+}
+
 # One sysfs write through the engine's host seam, as `echo value > path` does; returns the errno name or 'ok'.
 function Invoke-LabWrite {
     param(
@@ -95,17 +106,15 @@ function Invoke-LabWrite {
         [Parameter(Mandatory)] [string] $Path,
         [Parameter(Mandatory)] [string] $Value
     )
-    $hostSeam = [HdIov.Engine.Host.HostFactory]::Open($HostRoot)
+    $hostSeam = (Get-LabEngineType 'HdIov.Engine.Host.HostFactory')::Open($HostRoot)
     try {
         $hostSeam.WriteAttribute($Path, $Value)
         'ok'
     }
-    catch [HdIov.Engine.Host.HostIoException] {
-        $_.Exception.Errno.ToString()
-    }
     catch {
-        $inner = $_.Exception.InnerException
-        if ($inner -is [HdIov.Engine.Host.HostIoException]) { $inner.Errno.ToString() } else { throw }
+        $hostIo = Get-LabEngineType 'HdIov.Engine.Host.HostIoException'
+        $failure = if ($_.Exception -is $hostIo) { $_.Exception } else { $_.Exception.InnerException }
+        if ($failure -is $hostIo) { $failure.Errno.ToString() } else { throw }
     }
 }
 
@@ -113,7 +122,7 @@ function Get-LabMttyCreatePath([string] $Type) { "$script:MttyTypes/$Type/create
 
 # The UUID the engine derives for a VDEV of the lab's host.
 function Get-LabVdevUuid([string] $VdevName) {
-    [HdIov.Engine.Model.VdevIdentity]::UuidV5([HdIov.Engine.Model.VdevIdentity]::Namespace, "$script:LabHostName/$VdevName")
+    (Get-LabEngineType 'HdIov.Engine.Model.VdevIdentity')::UuidV5((Get-LabEngineType 'HdIov.Engine.Model.VdevIdentity')::Namespace, "$script:LabHostName/$VdevName")
 }
 
-Export-ModuleMember -Function New-LabSpec, Get-LabMdev, Get-LabAvailable, Get-LabMdevctlFile, Invoke-LabWrite, Get-LabMttyCreatePath, Get-LabVdevUuid, Join-HostPath
+Export-ModuleMember -Function New-LabSpec, Get-LabMdev, Get-LabAvailable, Get-LabMdevctlFile, Invoke-LabWrite, Get-LabMttyCreatePath, Get-LabVdevUuid, Join-HostPath, Get-LabEngineType

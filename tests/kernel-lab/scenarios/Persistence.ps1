@@ -72,7 +72,7 @@ function Invoke-PersistenceAfterReboot([string] $SpecDirectory) {
         }
         Assert-LabEqual 0 @(Get-LabMdev).Count 'mdevs after removing them by hand'
         $result = Set-HdIovHostState -Path $spec -HostRoot / -Confirm:$false -ErrorAction Stop
-        Assert-LabEqual 3 @($result.Completed | Where-Object { $_.Operation -is [HdIov.Engine.Planning.CreateMdev] }).Count 'creates done by the converge'
+        Assert-LabEqual 3 @($result.Completed | Where-Object { $_.Operation -is (Get-LabEngineType 'HdIov.Engine.Planning.CreateMdev') }).Count 'creates done by the converge'
         $expected = Get-LabPersistedExpectation
         Assert-LabEqual ($expected | ForEach-Object { "$($_.Uuid):$($_.Type)" }) (Get-LabMdev | ForEach-Object { "$($_.Uuid):$($_.Type)" }) 'mdevs re-created by the converge'
         Assert-LabMdevctlDefined 'after the converge'

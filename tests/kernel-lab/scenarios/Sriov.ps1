@@ -32,8 +32,8 @@ function Assert-LabVfsOnVfio([int] $Count) {
 
 function Invoke-SriovScenario([string] $SpecDirectory, [string] $LabProbe) {
     Invoke-LabCheck 'sriov.pf-discovered' {
-        $state = [HdIov.Engine.Discovery.HostObserver]::new([HdIov.Engine.Host.HostFactory]::Open('/')).Observe([System.Threading.CancellationToken]::None)
-        $pf = $state.FindFunction([HdIov.Engine.Hardware.Pci.PciAddress]::Parse($script:NvmePf))
+        $state = (Get-LabEngineType 'HdIov.Engine.Discovery.HostObserver')::new((Get-LabEngineType 'HdIov.Engine.Host.HostFactory')::Open('/')).Observe([System.Threading.CancellationToken]::None)
+        $pf = $state.FindFunction((Get-LabEngineType 'HdIov.Engine.Hardware.Pci.PciAddress')::Parse($script:NvmePf))
         Assert-Lab ($null -ne $pf) "$script:NvmePf was not discovered"
         Assert-LabEqual 'nvme' $pf.Driver 'PF driver'
         $total = [int] [System.IO.File]::ReadAllText("/sys/bus/pci/devices/$script:NvmePf/sriov_totalvfs").Trim()
@@ -72,7 +72,7 @@ function Invoke-SriovScenario([string] $SpecDirectory, [string] $LabProbe) {
     $one = New-LabSpec -Path "$SpecDirectory/sriov-1.yaml" -Vfs 1
     Invoke-LabCheck 'sriov.change-count-through-zero' {
         $plan = Get-HdIovPlan -Path $one -HostRoot / -ErrorAction Stop
-        $counts = @($plan.Steps | Where-Object { $_.Operation -is [HdIov.Engine.Planning.SetVfCount] } | ForEach-Object { "$($_.Operation.From)->$($_.Operation.To)" })
+        $counts = @($plan.Steps | Where-Object { $_.Operation -is (Get-LabEngineType 'HdIov.Engine.Planning.SetVfCount') } | ForEach-Object { "$($_.Operation.From)->$($_.Operation.To)" })
         Assert-LabEqual '2->0,0->1' ($counts -join ',') 'VF count steps'
         $null = Set-HdIovHostState -Path $one -HostRoot / -Confirm:$false -ErrorAction Stop
         Assert-LabVfsOnVfio 1
