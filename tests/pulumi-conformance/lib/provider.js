@@ -45,6 +45,7 @@ async function launch({ flags = [], withAddress = true, cwd } = {}) {
     const binary = providerBinary();
     const engine = await startEngine();
     const programDir = cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hdiov-program-'));
+    const ownsProgramDir = cwd === undefined;
     const args = [...flags, ...(withAddress ? [engine.address] : [])];
     const child = spawn(binary, args, { cwd: programDir, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     running.add(child);
@@ -78,7 +79,7 @@ async function launch({ flags = [], withAddress = true, cwd } = {}) {
     const printedAt = Date.now();
     await new Promise((resolve, reject) => client.waitForReady(printedAt + 10_000, (e) => (e ? reject(e) : resolve())));
 
-    return new Provider({ child, client, engine, binary, programDir, portLine: line, exited,
+    return new Provider({ child, client, engine, binary, programDir, ownsProgramDir, portLine: line, exited,
         extraStdout: () => stdout.subarray(portLine.length).toString('utf8'), stderr: () => stderr });
 }
 
@@ -255,6 +256,7 @@ class Provider {
             exit = await this.exited;
         }
         this.engine.close();
+        if (this.ownsProgramDir) fs.rmSync(this.programDir, { recursive: true, force: true });
         return { ...exit, killed, cancelMs, elapsedMs: Date.now() - started };
     }
 }
