@@ -21,12 +21,15 @@ internal sealed class StepDrift(HostState state, Plan plan)
         .GroupBy(s => s.Pf.ToString(), StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.Last().To, StringComparer.Ordinal);
 
-    /// <summary>The item a step belongs to: its own address, or the item whose change makes this step necessary.</summary>
+    /// <summary>
+    /// The item a step belongs to: its own address, or the item whose change makes this step necessary (a VDEV that
+    /// existed before is re-created because its QAT PF is reconfigured; VFs are bound because their count changes).
+    /// </summary>
     public string KeyOf(PlanStep step)
     {
         switch (step.Operation)
         {
-            case CreateMdev create when ResetOf(create.Parent) is { } reset && IsLive(create.Uuid, create.Parent):
+            case CreateMdev create when ResetOf(create.Parent) is { } reset && (IsLive(create.Uuid, create.Parent) || _ownedMdevs.ContainsKey(create.Uuid)):
                 return reset.Address;
             case BindVfDriver when step.Address.LastIndexOf("/vf/", StringComparison.Ordinal) is var at and > 0:
                 var vfs = step.Address[..at] + "/vfs";
