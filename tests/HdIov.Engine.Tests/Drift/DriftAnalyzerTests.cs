@@ -173,6 +173,21 @@ public sealed class DriftAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_ParentUnregisteredByDriverUnbind_IsHardwareChanged_NamingTheMissingType()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        var spec = Specs.Host("spr-node-01", Siov("nic", Pci("0000:16:00.0"), [], ("ice-vdcm", 2)));
+        Converge(sim, spec);
+        sim.Host.WriteAttribute("/sys/bus/pci/drivers/ice/unbind", "0000:16:00.0");
+
+        var state = Observe(sim);
+        var item = Assert.Single(DriftAnalyzer.Analyze(spec, state, TryPlan(spec, state)));
+
+        Assert.Equal(("0000:16:00.0", DriftKind.HardwareChanged), (item.Address, item.Kind));
+        Assert.Equal(("ice-vdcm offered", "not registered with the mdev core"), (item.Expected, item.Actual));
+    }
+
+    [Fact]
     public void Analyze_PfGone_IsHardwareChanged_EvenWhenThePlanIsRefused()
     {
         using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
