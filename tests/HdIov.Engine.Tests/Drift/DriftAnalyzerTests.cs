@@ -158,6 +158,29 @@ public sealed class DriftAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_CdiSpecEditedByHand_IsChangedOutside_AndANewContainerAttachmentIsDeclared()
+    {
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        var spec = MttyLab(single: 2, dual: 0) with
+        {
+            Attachments = [new AttachmentSpec([new VdevName("serial", 0, "mtty-1", 0)], null, new ContainerTarget(true))],
+        };
+        Converge(sim, spec);
+        var cdi = sim.Host.ReadText("/etc/cdi/hdiov.json");
+        sim.Host.WriteFile("/etc/cdi/hdiov.json", cdi.Replace("\"0.5.0\"", "\"0.6.0\"", StringComparison.Ordinal));
+
+        var edited = Assert.Single(Analyze(sim, spec));
+        Assert.Equal(("attachments/cdi", DriftKind.ChangedOutside), (edited.Address, edited.Kind));
+
+        var more = spec with
+        {
+            Attachments = [new AttachmentSpec([new VdevName("serial", 0, "mtty-1", 0), new VdevName("serial", 0, "mtty-1", 1)], null, new ContainerTarget(true))],
+        };
+        var declared = Assert.Single(Analyze(sim, more));
+        Assert.Equal(("attachments/cdi", DriftKind.Declared, "2 CDI devices"), (declared.Address, declared.Kind, declared.Expected));
+    }
+
+    [Fact]
     public void Analyze_PfNowAnotherDevice_IsHardwareChanged_WithTheStepsOnIt()
     {
         using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
