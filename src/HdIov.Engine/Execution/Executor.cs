@@ -117,6 +117,9 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case SetFirmwareAttribute firmware:
                 SetFirmwareAttributeHandler.Execute(host, firmware);
                 break;
+            case SetRedfishBiosAttributes redfish:
+                SetRedfishBiosAttributesHandler.Execute(_options.Redfish, redfish, cancellationToken);
+                break;
             case SetHugepages hugepages:
                 SetHugepagesHandler.Execute(host, hugepages);
                 break;
