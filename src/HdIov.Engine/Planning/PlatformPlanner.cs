@@ -269,7 +269,7 @@ internal static class PlatformPlanner
     {
         var state = context.State;
         var why = bios.Source == BiosSource.Redfish
-            ? "source: redfish is applied through a BMC connection, which this plan does not have"
+            ? "source: redfish is applied through a BMC connection, which this plan does not have: give bios.redfish.endpoint and the BMC account"
             : "source: none only checks";
         if (bios.Settings.GetValueOrDefault("vtd") == "enabled" && state.IommuUnits.IsDefaultOrEmpty)
         {

@@ -103,6 +103,24 @@ public sealed class RedfishBiosTests
     }
 
     [Fact]
+    public void Apply_KernelArgumentsAndRedfishBios_BothBootTimeStepsApplyBeforeTheRebootBarrier()
+    {
+        using var bmc = RedfishEmulator.Start();
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        var loaded = RedfishSpecs.Load(bmc, "vtd: enabled");
+        var spec = loaded with { Platform = loaded.Platform with { KernelArgs = ["hugepagesz=2M"] } };
+        var plan = Planner.Plan(spec, Observe(bmc, spec, sim.Host));
+
+        var result = new Executor(sim.Host, new ApplyOptions { Redfish = RedfishSpecs.Connection(bmc, spec) }).Apply(plan);
+
+        Assert.Equal([typeof(SetBootArguments), typeof(SetRedfishBiosAttributes)], result.Completed.Select(s => s.Operation.GetType()));
+        Assert.False(result.StoppedAtRebootBarrier);
+        Assert.Empty(result.Deferred);
+        Assert.Equal("0x1", bmc.PendingAttributes()["VTdSupport"]);
+        Assert.Contains("hugepagesz=2M", result.FinalState.Platform.GrubCommandLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Apply_SettingsChangedSincePlanning_IsRefusedByTheETag_AndKeepsTheOtherChange()
     {
         using var bmc = RedfishEmulator.Start();
