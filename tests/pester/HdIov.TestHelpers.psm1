@@ -91,4 +91,63 @@ function Get-TreeSnapshot([Parameter(Mandatory)] [string] $Root) {
         }
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-HdIovEngineType, Get-PwshCommandLine, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot
+# A Redfish BMC for tests: the emulator executable built with the solution (tests/HdIov.Testing.Redfish), serving the
+# DMTF mockup over HTTPS on a loopback port. Returns Endpoint, CaCertificate, UserName, Password, Credential and the
+# Process; Stop-RedfishEmulator ends it (it also ends when its standard input closes).
+function Start-RedfishEmulator([string] $UserName = 'admin', [string] $Password = 'Pester-Bmc-Pa55!', [string] $Vendor = 'IntelReference') {
+    $dll = @(Get-ChildItem -Path (Join-Path $script:RepoRoot 'artifacts' 'bin' 'HdIov.Testing.Redfish') -Filter HdIov.Testing.Redfish.dll -Recurse -ErrorAction Ignore |
+            Sort-Object LastWriteTimeUtc -Descending)
+    if ($dll.Count -eq 0) {
+        throw 'The Redfish emulator is not built (artifacts/bin/HdIov.Testing.Redfish). Run: dotnet pwsh ./build.ps1 -Task Build'
+    }
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @($dll[0].FullName, '--user', $UserName, '--password', $Password, '--vendor', $Vendor)) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) {
+        $process.Kill()
+        throw "The Redfish emulator ($($dll[0].FullName)) exited without printing its endpoint."
+    }
+    $ready = $line | ConvertFrom-Json
+    $secure = ConvertTo-SecureString $Password -AsPlainText -Force
+    [pscustomobject]@{
+        Endpoint      = $ready.endpoint.TrimEnd('/')
+        CaCertificate = $ready.caCertificate
+        SystemId      = $ready.systemId
+        UserName      = $UserName
+        Password      = $Password
+        Credential    = [pscredential]::new($UserName, $secure)
+        Process       = $process
+    }
+}
+
+function Stop-RedfishEmulator([Parameter(Mandatory)] $Emulator) {
+    $Emulator.Process.StandardInput.Close()
+    if (-not $Emulator.Process.WaitForExit(10000)) {
+        $Emulator.Process.Kill()
+    }
+    $Emulator.Process.Dispose()
+}
+
+# A request to the emulator as the tests' own observer (the product's client verifies TLS; this checker does not need to).
+function Invoke-RedfishEmulator([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body) {
+    $arguments = @{
+        Uri                  = $Emulator.Endpoint + $Path
+        Method               = $Method
+        Authentication       = 'Basic'
+        Credential           = $Emulator.Credential
+        SkipCertificateCheck = $true
+        ContentType          = 'application/json'
+    }
+    if ($null -ne $Body) {
+        $arguments.Body = $Body | ConvertTo-Json -Depth 5
+    }
+    Invoke-WebRequest @arguments
+}
+
+Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-HdIovEngineType, Get-PwshCommandLine, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot, Start-RedfishEmulator, Stop-RedfishEmulator, Invoke-RedfishEmulator

@@ -151,3 +151,129 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
     }
 }
+
+Describe 'Set-HdIovHostState with BIOS settings through a Redfish BMC' -Tag Redfish {
+    BeforeAll {
+        $bmc = Start-RedfishEmulator
+        $root = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'redfish')).Path
+        $biosSpec = Join-Path (New-TestHostPath 'redfish-spec') 'bmc-host.yaml'
+        New-Item -ItemType Directory -Path (Split-Path $biosSpec) -Force | Out-Null
+        @"
+apiVersion: hdiov.dev/v1alpha1
+kind: HostState
+metadata: { name: bmc-node }
+spec:
+  platform:
+    bios:
+      source: redfish
+      settings: { virtualization: enabled, vtd: enabled, enqcmd: enabled }
+      redfish:
+        endpoint: $($bmc.Endpoint)
+        caCertificate: $($bmc.CaCertificate)
+"@ | Set-Content -LiteralPath $biosSpec
+        $manifest = Get-HdIovManifestPath
+        function Get-Settings {
+            $response = Invoke-RedfishEmulator $bmc "/redfish/v1/Systems/$($bmc.SystemId)/Bios/Settings"
+            [pscustomobject]@{ ETag = "$($response.Headers.ETag)"; Attributes = ($response.Content | ConvertFrom-Json).Attributes }
+        }
+        function Get-Current {
+            ((Invoke-RedfishEmulator $bmc "/redfish/v1/Systems/$($bmc.SystemId)/Bios").Content | ConvertFrom-Json).Attributes
+        }
+        # A non-interactive pwsh with the account in the environment only, as a scheduled job would run it.
+        function Invoke-NonInteractive([string] $Arguments) {
+            $script = "Import-Module '$manifest'; Set-HdIovHostState -Path '$biosSpec' -HostRoot '$root' $Arguments -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null; " +
+                '$failed | ForEach-Object { ''ERROR '' + $_.FullyQualifiedErrorId + '' | '' + $_.Exception.Message + '' | '' + $_.ErrorDetails.RecommendedAction }'
+            $pwsh = @(Get-PwshCommandLine)
+            $env:HDIOV_BMC_USERNAME = $bmc.UserName
+            $env:HDIOV_BMC_PASSWORD = $bmc.Password
+            try {
+                & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object { "$_" }
+            }
+            finally {
+                Remove-Item Env:HDIOV_BMC_USERNAME, Env:HDIOV_BMC_PASSWORD -ErrorAction Ignore
+            }
+        }
+    }
+
+    AfterAll {
+        Stop-RedfishEmulator $bmc
+    }
+
+    It 'plans one reboot step with the attributes that differ' {
+        $plan = Get-HdIovPlan -Path $biosSpec -HostRoot $root -BmcCredential $bmc.Credential
+
+        $plan.Steps.Count | Should -Be 1
+        "$($plan.Steps[0].Disruption)" | Should -Be 'HostReboot'
+        $plan.Steps[0].Reason | Should -Be 'BIOS settings apply at the next reboot'
+        $plan.Steps[0].Operation.Attributes.Name | Should -Be @('PcieEnqCmdSupport', 'ProcessorVmxEnable', 'VTdSupport')
+    }
+
+    It '-WhatIf lists the step and changes nothing on the BMC' {
+        $before = Get-Settings
+
+        $output = Invoke-NonInteractive '-WhatIf'
+
+        ($output -join "`n") | Should -Match 'What if: .*VTdSupport 0x0 -> 0x1 through Redfish.*HostReboot'
+        @($output | Where-Object { $_ -like 'ERROR *' }) | Should -BeNullOrEmpty
+        (Get-Settings).ETag | Should -Be $before.ETag
+        (Get-Settings).Attributes.VTdSupport | Should -Be '0x0'
+    }
+
+    It 'is not applied without -Force in a non-interactive session, and the BMC is unchanged' {
+        $before = Get-Settings
+
+        $output = Invoke-NonInteractive ''
+
+        $errors = @($output | Where-Object { $_ -like 'ERROR *' })
+        $errors.Count | Should -Be 1
+        $errors[0] | Should -BeLike 'ERROR HDIOV3007,*'
+        (Get-Settings).ETag | Should -Be $before.ETag
+    }
+
+    It 'with -Force (account from HDIOV_BMC_USERNAME/HDIOV_BMC_PASSWORD) writes the pending settings and leaves the current ones' {
+        $output = Invoke-NonInteractive '-Force'
+
+        @($output | Where-Object { $_ -like 'ERROR *' }) | Should -BeNullOrEmpty
+        (Get-Settings).Attributes.VTdSupport | Should -Be '0x1'
+        (Get-Settings).Attributes.ProcessorVmxEnable | Should -Be '0x1'
+        (Get-Current).VTdSupport | Should -Be '0x0'
+    }
+
+    It 'reports the settings as pending until the system is reset' {
+        $drift = Test-HdIovHostState -Path $biosSpec -HostRoot $root -BmcCredential $bmc.Credential -WarningVariable pending 3>$null
+
+        $drift | Should -BeFalse
+        ($pending -join "`n") | Should -Match 'VTdSupport 0x0 -> 0x1 is pending'
+        (Get-HdIovPlan -Path $biosSpec -HostRoot $root -BmcCredential $bmc.Credential).IsEmpty | Should -BeTrue
+    }
+
+    It 'is converged after ComputerSystem.Reset, and converging again changes nothing' {
+        Invoke-RedfishEmulator $bmc "/redfish/v1/Systems/$($bmc.SystemId)/Actions/ComputerSystem.Reset" -Method Post -Body @{ ResetType = 'ForceRestart' } | Out-Null
+        $before = Get-Settings
+
+        Test-HdIovHostState -Path $biosSpec -HostRoot $root -BmcCredential $bmc.Credential | Should -BeTrue
+        $result = Set-HdIovHostState -Path $biosSpec -HostRoot $root -BmcCredential $bmc.Credential -Force
+
+        $result.Completed.Count | Should -Be 0
+        (Get-Settings).ETag | Should -Be $before.ETag
+    }
+
+    It 'stops with HDIOV3009 naming the URL, the status and the fix for a wrong password, without showing it' {
+        $wrong = [pscredential]::new($bmc.UserName, (ConvertTo-SecureString 'Wrong-Pa55-Pester' -AsPlainText -Force))
+
+        $failure = { Get-HdIovPlan -Path $biosSpec -HostRoot $root -BmcCredential $wrong } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV3009*'
+        $failure.Exception.Message | Should -Match '401'
+        $failure.Exception.Message | Should -Match ([regex]::Escape($bmc.Endpoint))
+        $failure.ErrorDetails.RecommendedAction | Should -Match '-BmcCredential'
+        ($failure | Out-String) | Should -Not -Match 'Wrong-Pa55-Pester'
+    }
+
+    It 'stops with HDIOV2022 when no account is given' {
+        $failure = { Get-HdIovPlan -Path $biosSpec -HostRoot $root } | Should -Throw -PassThru
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2022*'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'HDIOV_BMC_PASSWORD'
+    }
+}

@@ -46,6 +46,7 @@ public static class DiagnosticCodes
     public const string DomainNotFound = "HDIOV2019";
     public const string LibvirtUnavailable = "HDIOV2020";
     public const string AttachmentNotDeclared = "HDIOV2021";
+    public const string BmcCredentialMissing = "HDIOV2022";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";
@@ -55,6 +56,8 @@ public static class DiagnosticCodes
     public const string LedgerInvalid = "HDIOV3006";
     public const string DisruptionNotConfirmed = "HDIOV3007";
     public const string LibvirtFailed = "HDIOV3008";
+    public const string RedfishFailed = "HDIOV3009";
+    public const string RedfishSettingsChanged = "HDIOV3010";
 
     public const string ReadinessIommuOff = "HDIOV4001";
     public const string ReadinessScalableModeOff = "HDIOV4002";

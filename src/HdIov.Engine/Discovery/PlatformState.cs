@@ -17,6 +17,9 @@ public sealed record PlatformState(
     MdevctlAutostart? MdevctlAutostart = null)
 {
     public static PlatformState Empty { get; } = new(null, [], false, [], null);
+
+    /// <summary>The BIOS as the host's BMC reports it over Redfish, when a spec with <c>source: redfish</c> was observed with a BMC connection.</summary>
+    public Platform.Redfish.RedfishBiosSnapshot? Redfish { get; init; }
 }
 
 /// <summary>One BIOS attribute of <c>/sys/class/firmware-attributes/&lt;driver&gt;/attributes/&lt;name&gt;</c>.</summary>

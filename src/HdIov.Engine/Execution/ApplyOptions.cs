@@ -9,4 +9,7 @@ public sealed record ApplyOptions
 
     /// <summary>The VMs that attachment steps change; a plan with such steps fails without it.</summary>
     public Attachments.IVirtualMachines? VirtualMachines { get; init; }
+
+    /// <summary>The BMC that Redfish BIOS steps change; a plan with such steps fails without it.</summary>
+    public Platform.Redfish.RedfishConnection? Redfish { get; init; }
 }

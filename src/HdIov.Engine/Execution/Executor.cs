@@ -67,11 +67,20 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
 
             completed.Add(step);
             observer?.StepCompleted(step, index, plan.Steps.Length);
+            // Boot-time changes (kernel arguments, BIOS settings) come last and all take effect at the same reboot,
+            // so the barrier falls after the last of them; anything else behind one waits for the reboot.
             if (step.Disruption == Disruption.HostReboot)
             {
-                stoppedAtBarrier = index < plan.Steps.Length - 1;
-                observer?.Message($"step {step.Id} takes effect after a reboot; reboot the host and apply again to continue");
-                break;
+                stoppedAtBarrier = plan.Steps.Skip(index + 1).Any(s => s.Disruption != Disruption.HostReboot);
+                if (stoppedAtBarrier || index == plan.Steps.Length - 1)
+                {
+                    observer?.Message($"step {step.Id} takes effect after a reboot; reboot the host and apply again to continue");
+                }
+
+                if (stoppedAtBarrier)
+                {
+                    break;
+                }
             }
         }
 
@@ -116,6 +125,9 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
                 break;
             case SetFirmwareAttribute firmware:
                 SetFirmwareAttributeHandler.Execute(host, firmware);
+                break;
+            case SetRedfishBiosAttributes redfish:
+                SetRedfishBiosAttributesHandler.Execute(_options.Redfish, redfish, cancellationToken);
                 break;
             case SetHugepages hugepages:
                 SetHugepagesHandler.Execute(host, hugepages);

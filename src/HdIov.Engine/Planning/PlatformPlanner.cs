@@ -2,6 +2,7 @@ using System.Globalization;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
 using HdIov.Engine.Platform;
+using HdIov.Engine.Platform.Redfish;
 
 namespace HdIov.Engine.Planning;
 
@@ -102,6 +103,12 @@ internal static class PlatformPlanner
             .Concat(bios.Attributes.Select(a => (Key: $"attributes.{a.Key}", Names: new[] { a.Key }, a.Value)))
             .ToList();
 
+        if (bios.Source == BiosSource.Redfish && context.State.Platform.Redfish is { } snapshot)
+        {
+            PlanRedfish(context, bios, snapshot, wanted);
+            return;
+        }
+
         if (bios.Source != BiosSource.FirmwareAttributes)
         {
             CheckOnly(context, bios);
@@ -119,7 +126,7 @@ internal static class PlatformPlanner
                     DiagnosticSeverity.Error,
                     $"no firmware attribute for '{key}' on this host (looked for {string.Join(", ", names)})",
                     "name the vendor's attribute under bios.attributes, or use source: none to only check the platform",
-                    null,
+                    bios.Locations.GetValueOrDefault(key),
                     $"spec.platform.bios.{key}"));
                 continue;
             }
@@ -131,7 +138,7 @@ internal static class PlatformPlanner
                     DiagnosticSeverity.Error,
                     $"BIOS attribute {attribute.Name} does not accept '{value}'",
                     $"use one of: {string.Join(", ", attribute.PossibleValues)}",
-                    null,
+                    bios.Locations.GetValueOrDefault(key),
                     $"spec.platform.bios.{key}"));
                 continue;
             }
@@ -152,11 +159,117 @@ internal static class PlatformPlanner
         }
     }
 
+    /// <summary>
+    /// BIOS attributes through the BMC: one step that PATCHes every attribute whose value at the next boot (pending,
+    /// else current) differs from the wanted one; attributes already pending are reported as waiting for a reboot.
+    /// </summary>
+    private static void PlanRedfish(PlanContext context, BiosSpec bios, RedfishBiosSnapshot snapshot, List<(string Key, string[] Names, string Value)> wanted)
+    {
+        var changes = new SortedDictionary<string, (string Key, RedfishAttributeChange Change)>(StringComparer.Ordinal);
+        var chosen = new Dictionary<string, (string Key, string Value)>(StringComparer.Ordinal);
+        foreach (var (key, names, value) in wanted)
+        {
+            var location = bios.Locations.GetValueOrDefault(key);
+            var path = $"spec.platform.bios.{key}";
+            var name = names.FirstOrDefault(snapshot.Knows);
+            if (name is null)
+            {
+                context.Problems.Add(new Diagnostic(
+                    DiagnosticCodes.BiosAttributeMissing,
+                    DiagnosticSeverity.Error,
+                    $"the BIOS of {snapshot.SystemId} ({snapshot.Endpoint}{snapshot.BiosPath}) has no attribute for '{key}' (looked for {string.Join(", ", names)})",
+                    "name the vendor's attribute under bios.attributes as the BMC's Bios resource or attribute registry lists it, or use source: none to only check the platform",
+                    location,
+                    path));
+                continue;
+            }
+
+            if (chosen.TryGetValue(name, out var earlier))
+            {
+                if (earlier.Value != value)
+                {
+                    context.Problems.Add(new Diagnostic(DiagnosticCodes.ConflictingFields, DiagnosticSeverity.Error,
+                        $"'{key}' and '{earlier.Key}' both set BIOS attribute {name}, to different values", "keep one of them", location, path));
+                }
+
+                continue;
+            }
+
+            chosen[name] = (key, value);
+            var registry = snapshot.Registry.GetValueOrDefault(name);
+            if (registry is { ReadOnly: true })
+            {
+                context.Problems.Add(new Diagnostic(DiagnosticCodes.InvalidValue, DiagnosticSeverity.Error,
+                    $"BIOS attribute {name} is read-only on {snapshot.SystemId} (attribute registry {snapshot.AttributeRegistry})", "remove it from the spec; the firmware decides its value", location, path));
+                continue;
+            }
+
+            var current = snapshot.Current.GetValueOrDefault(name);
+            var nextBoot = snapshot.NextBoot(name);
+            var kind = nextBoot?.Kind ?? (registry?.Type is "Integer" ? RedfishValueKind.Number : registry?.Type is "Boolean" ? RedfishValueKind.Boolean : RedfishValueKind.String);
+            var spelled = Spell(key, value, nextBoot, registry, kind);
+            if (spelled is null)
+            {
+                var allowed = registry is { Values.IsEmpty: false } ? string.Join(", ", registry.Values) : kind == RedfishValueKind.Number ? "a number" : "enabled or disabled";
+                context.Problems.Add(new Diagnostic(DiagnosticCodes.InvalidValue, DiagnosticSeverity.Error,
+                    $"BIOS attribute {name} does not accept '{value}' (it is {nextBoot?.Text ?? "unset"} now)", $"use one of: {allowed}", location, path));
+                continue;
+            }
+
+            if (nextBoot?.Text != spelled)
+            {
+                changes[name] = (key, new RedfishAttributeChange(name, nextBoot?.Text, spelled, kind));
+            }
+            else if (current?.Text != spelled)
+            {
+                context.PendingReboot.Add($"BIOS {name} {current?.Text ?? "(unset)"} -> {spelled} is pending in the BMC's settings ({snapshot.SettingsPath}) and applies at the next reboot");
+            }
+        }
+
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var list = changes.Values.Select(c => c.Change).ToList();
+        context.Add(new PendingStep(
+            StepPhase.Platform, Group, $"platform/bios/redfish/{snapshot.SystemId}", StepAction.Update,
+            new SetRedfishBiosAttributes(snapshot.Endpoint, snapshot.SystemId, snapshot.SettingsPath, snapshot.SettingsETag, list),
+            string.Join(", ", list.Select(c => $"{c.Name}={c.From ?? "(unset)"}")),
+            string.Join(", ", list.Select(c => $"{c.Name}={c.To}")),
+            Disruption.HostReboot,
+            "BIOS settings apply at the next reboot"));
+    }
+
+    /// <summary>The wanted value in the attribute's own spelling and type, or null when it does not accept it.</summary>
+    private static string? Spell(string key, string value, RedfishAttributeValue? nextBoot, RedfishRegistryAttribute? registry, RedfishValueKind kind)
+    {
+        var neutral = key.StartsWith("settings.", StringComparison.Ordinal);
+        if (kind == RedfishValueKind.Boolean)
+        {
+            var truth = neutral ? (value == "enabled" ? "true" : "false") : value.ToLowerInvariant();
+            return truth is "true" or "false" ? truth : null;
+        }
+
+        if (registry is { Values.IsEmpty: false })
+        {
+            return BiosSettingNames.Spell(value, registry.Values);
+        }
+
+        if (kind == RedfishValueKind.Number)
+        {
+            var number = neutral ? (value == "enabled" ? "1" : "0") : value;
+            return decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? number : null;
+        }
+
+        return neutral ? BiosSettingNames.SpellLike(value, nextBoot?.Text ?? "Disabled") : value;
+    }
+
     private static void CheckOnly(PlanContext context, BiosSpec bios)
     {
         var state = context.State;
         var why = bios.Source == BiosSource.Redfish
-            ? "source: redfish is applied through a BMC connection, which this plan does not have"
+            ? "source: redfish is applied through a BMC connection, which this plan does not have: give bios.redfish.endpoint and the BMC account"
             : "source: none only checks";
         if (bios.Settings.GetValueOrDefault("vtd") == "enabled" && state.IommuUnits.IsDefaultOrEmpty)
         {

@@ -16,6 +16,7 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(BindVfDriver), "bindVfDriver")]
 [JsonDerivedType(typeof(SetBootArguments), "setBootArguments")]
 [JsonDerivedType(typeof(SetFirmwareAttribute), "setFirmwareAttribute")]
+[JsonDerivedType(typeof(SetRedfishBiosAttributes), "setRedfishBiosAttributes")]
 [JsonDerivedType(typeof(SetHugepages), "setHugepages")]
 [JsonDerivedType(typeof(WriteCdiSpec), "writeCdiSpec")]
 [JsonDerivedType(typeof(AttachVdevToVm), "attachVdevToVm")]
@@ -85,6 +86,16 @@ public sealed record SetBootArguments(string Before, string After) : StepOperati
 public sealed record SetFirmwareAttribute(string Driver, string Name, string From, string To) : StepOperation
 {
     public override string Describe() => $"set BIOS {Name} {From} -> {To}";
+}
+
+/// <summary>
+/// Write BIOS attributes into a BMC's pending settings object (<see cref="SettingsPath"/>) with one Redfish PATCH, sent
+/// with <c>If-Match: <see cref="ETag"/></c> when the service gave one; the firmware applies them at the next reboot.
+/// </summary>
+public sealed record SetRedfishBiosAttributes(string Endpoint, string SystemId, string SettingsPath, string? ETag, IReadOnlyList<RedfishAttributeChange> Attributes) : StepOperation
+{
+    public override string Describe() =>
+        $"set BIOS {string.Join(", ", Attributes.Select(a => $"{a.Name} {a.From ?? "(unset)"} -> {a.To}"))} through Redfish ({SystemId} at {Endpoint})";
 }
 
 /// <summary>Set the persistent hugepages of one size on one NUMA node.</summary>

@@ -76,6 +76,28 @@ public static class SpecWriter
                     {
                         yaml.Entry("attributes", flow: false, () => WriteTexts(yaml, bios.Attributes));
                     }
+
+                    if (bios.Redfish is { } redfish)
+                    {
+                        yaml.Entry("redfish", flow: false, () =>
+                        {
+                            yaml.Entry("endpoint", redfish.Endpoint.GetLeftPart(UriPartial.Authority));
+                            if (redfish.System is { } system)
+                            {
+                                yaml.Entry("system", system);
+                            }
+
+                            if (redfish.CaCertificate is { } ca)
+                            {
+                                yaml.Entry("caCertificate", ca);
+                            }
+
+                            if (redfish.Insecure)
+                            {
+                                yaml.Entry("insecure", true);
+                            }
+                        });
+                    }
                 });
             }
 

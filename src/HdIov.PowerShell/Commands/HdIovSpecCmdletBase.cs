@@ -3,6 +3,7 @@ using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
 using HdIov.PowerShell.Errors;
 
 namespace HdIov.PowerShell.Commands;
@@ -15,6 +16,33 @@ public abstract class HdIovSpecCmdletBase : HdIovCmdletBase
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">The BMC account for a spec whose BIOS settings have source: redfish. Default: the
+    /// account in $env:HDIOV_BMC_USERNAME and $env:HDIOV_BMC_PASSWORD.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? BmcCredential { get; set; }
+
+    /// <summary>
+    /// The BMC connection the spec needs (null when its BIOS source is not Redfish or it names no endpoint); a spec that
+    /// needs one without an account given stops the command with HDIOV2022.
+    /// </summary>
+    protected RedfishConnection? BmcConnection(HostSpec spec)
+    {
+        var account = BmcCredential is { } credential && credential != PSCredential.Empty
+            ? new RedfishCredential(credential.UserName, credential.GetNetworkCredential().Password)
+            : RedfishCredential.FromEnvironment();
+        return Guard(() => RedfishBiosObserver.ConnectionFor(spec, account), spec.SourceFile);
+    }
+
+    /// <summary>The host's state with the libvirt domains the spec names and, for source: redfish, the BIOS as the BMC reports it.</summary>
+    protected HostState ObserveWithBmc(HostSpec spec, RedfishConnection? connection)
+    {
+        var state = Observe(spec);
+        return connection is null ? state : Guard(() => RedfishBiosObserver.Observe(state, connection, Cancellation), connection.ToString());
+    }
 
     /// <summary>
     /// Loads a spec. Each error becomes its own error record (id = diagnostic code, message with file:line:column),

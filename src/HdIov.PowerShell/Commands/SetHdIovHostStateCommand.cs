@@ -3,6 +3,7 @@ using System.Management.Automation;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -29,7 +30,8 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = Observe(spec);
+        var bmc = BmcConnection(spec);
+        var state = ObserveWithBmc(spec, bmc);
         var plan = MakePlan(spec, state);
         var host = OpenHost();
 
@@ -49,7 +51,7 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
 
         var result = RunWithProgress(
             $"Converging {spec.Name}",
-            (observer, cancellation) => new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines() }).Apply(plan, observer, cancellation),
+            (observer, cancellation) => new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines(), Redfish = bmc }).Apply(plan, observer, cancellation),
             host.Root);
         if (result.StoppedAtRebootBarrier)
         {
@@ -58,7 +60,13 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
                 $"Stopped at a reboot barrier: {result.Deferred.Length} steps wait for a reboot. Reboot the host, then run Set-HdIovHostState again."));
         }
 
-        foreach (var pending in Planner.Plan(spec, DomainObserver.Observe(result.FinalState, spec, VirtualMachines())).PendingReboot)
+        var after = DomainObserver.Observe(result.FinalState, spec, VirtualMachines());
+        if (bmc is not null)
+        {
+            after = Guard(() => RedfishBiosObserver.Observe(after, bmc, Cancellation), bmc.ToString());
+        }
+
+        foreach (var pending in Planner.Plan(spec, after).PendingReboot)
         {
             WriteWarning($"Reboot required: {pending}.");
         }

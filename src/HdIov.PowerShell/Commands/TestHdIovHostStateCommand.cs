@@ -25,7 +25,7 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = Observe(spec);
+        var state = ObserveWithBmc(spec, BmcConnection(spec));
         Plan? plan = null;
         try
         {

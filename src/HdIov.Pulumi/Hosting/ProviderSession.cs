@@ -41,7 +41,7 @@ internal sealed class ProviderSession(EngineLog log, IHostApplicationLifetime li
             throw ProviderErrors.FailedPrecondition($"hostRoot '{config.HostRoot}' cannot be opened as a host: {error.Message}");
         }
 
-        _host = new HostContext(host, config.HostName ?? HostNames.DefaultName(host));
+        _host = new HostContext(host, config.HostName ?? HostNames.DefaultName(host)) { Bmc = config.Bmc };
     }
 
     public void Dispose() => _cancel.Dispose();

@@ -4,6 +4,8 @@ using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
+using HdIov.Pulumi.Configuration;
 
 namespace HdIov.Pulumi.Resources;
 
@@ -21,10 +23,16 @@ internal sealed class HostContext(IHost host, string hostName)
 
     public string HostName { get; } = hostName;
 
+    /// <summary>The provider's BMC configuration (<c>bmcEndpoint</c>, <c>bmcUsername</c>, <c>bmcPassword</c>), used when a resource gives none.</summary>
+    public BmcConnection? Bmc { get; init; }
+
     public HostState Observe(CancellationToken cancellationToken) => new HostObserver(Host).Observe(cancellationToken);
 
-    /// <summary>Plans the partial spec on a fresh observation; with <paramref name="apply"/> also applies it, retrying a plan another process made stale.</summary>
-    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plans the partial spec on a fresh observation (with the BIOS as <paramref name="redfish"/>'s BMC reports it, when
+    /// given); with <paramref name="apply"/> also applies it, retrying a plan another process made stale.
+    /// </summary>
+    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken, RedfishConnection? redfish = null)
     {
         var gate = Gates.GetOrAdd(Host.Root, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,7 +40,7 @@ internal sealed class HostContext(IHost host, string hostName)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var state = Observe(cancellationToken);
+                var state = RedfishBiosObserver.Observe(Observe(cancellationToken), redfish, cancellationToken);
                 var plan = Planner.Plan(spec, state, scope);
                 if (!apply)
                 {
@@ -41,8 +49,8 @@ internal sealed class HostContext(IHost host, string hostName)
 
                 try
                 {
-                    var result = new Executor(Host).Apply(plan, null, cancellationToken);
-                    return new Converged(plan, result, result.FinalState);
+                    var result = new Executor(Host, new ApplyOptions { Redfish = redfish }).Apply(plan, null, cancellationToken);
+                    return new Converged(plan, result, RedfishBiosObserver.Observe(result.FinalState, redfish, cancellationToken));
                 }
                 catch (StalePlanException) when (attempt < StaleRetries)
                 {

@@ -1,5 +1,7 @@
 using HdIov.Engine.Execution;
+using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
 using HdIov.Pulumi.Hosting;
 using HdIov.Pulumi.Values;
 
@@ -8,8 +10,9 @@ namespace HdIov.Pulumi.Resources;
 /// <summary>
 /// <c>hdiov:index:Platform</c>: the spec's platform section (BIOS, IOMMU mode, kernel arguments, hugepages), one
 /// per host; the id is the host name. Boot-time changes are applied to the boot loader and firmware and reported in
-/// <c>pendingReboot</c> until the host has rebooted. <c>bios.redfish</c> carries the BMC account (the password is
-/// always secret); the engine checks Redfish-sourced settings against the running host and does not write them.
+/// <c>pendingReboot</c> until the host has rebooted. With <c>bios.source: redfish</c> the settings go to the host's BMC:
+/// <c>bios.redfish</c> names the service (endpoint, system, caCertificate, insecure, as in the spec document) and its
+/// account (username, password: the password is always secret), else the provider's bmc* configuration is used.
 /// Delete leaves the platform as it is: kernel arguments, BIOS settings and hugepages have no owner to give them back to.
 /// </summary>
 internal sealed class PlatformResource(EngineLog log) : ResourceHandler
@@ -56,7 +59,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
 
         inputs ??= PropertyMap.Empty;
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken).ConfigureAwait(false);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, Bmc(host, inputs, spec)).ConfigureAwait(false);
         return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
     }
 
@@ -66,7 +69,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     public override async Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken)
     {
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken).ConfigureAwait(false);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, Bmc(host, inputs, spec)).ConfigureAwait(false);
         return !converged.Plan.IsEmpty;
     }
 
@@ -79,9 +82,10 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
 
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
         var scope = PlanScope.Of([], []);
+        var bmc = Bmc(host, inputs, spec);
         try
         {
-            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken).ConfigureAwait(false);
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, bmc).ConfigureAwait(false);
             if (!preview)
             {
                 converged = converged with { Plan = Planner.Plan(spec, converged.State, scope) };
@@ -91,7 +95,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         }
         catch (ApplyFailedException failed)
         {
-            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None).ConfigureAwait(false);
+            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None, bmc).ConfigureAwait(false);
             throw new PartialApplyException(new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(after)), inputs), failed);
         }
     }
@@ -114,13 +118,37 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         ];
     }
 
-    /// <summary>The spec document has no place for the BMC account; it is kept in the resource only.</summary>
+    /// <summary>
+    /// The inputs as a spec document's platform section: <c>bios.redfish</c> keeps the service (checked by the spec's
+    /// rules) but not the account, which the document has no place for; the account stays in the resource only.
+    /// </summary>
     private static PropertyMap DocumentInputs(PropertyMap inputs)
     {
         var revealed = inputs.Reveal();
-        return Outputs.MapOf(revealed, "bios") is { } bios
-            ? revealed.With("bios", PropertyValue.From(bios.Without("redfish")))
-            : revealed;
+        if (Outputs.MapOf(revealed, "bios") is not { } bios)
+        {
+            return revealed;
+        }
+
+        var service = Outputs.MapOf(bios, "redfish")?.Without("username").Without("password");
+        var document = service is null || !service.ContainsKey("endpoint") ? bios.Without("redfish") : bios.With("redfish", PropertyValue.From(service));
+        return revealed.With("bios", PropertyValue.From(document));
+    }
+
+    /// <summary>
+    /// The BMC connection for <c>source: redfish</c>: the resource's <c>bios.redfish</c> service and account, each
+    /// falling back to the provider's <c>bmcEndpoint</c>, <c>bmcUsername</c> and <c>bmcPassword</c>.
+    /// </summary>
+    private static RedfishConnection? Bmc(HostContext host, PropertyMap inputs, HostSpec spec)
+    {
+        var redfish = Outputs.MapOf(inputs.Reveal(), "bios") is { } bios ? Outputs.MapOf(bios, "redfish") : null;
+        var user = (redfish is null ? null : Outputs.TextOf(redfish, "username")) ?? host.Bmc?.Username;
+        var password = (redfish is null ? null : Outputs.TextOf(redfish, "password")) ?? host.Bmc?.Password;
+        var account = string.IsNullOrEmpty(user) || password is null ? null : new RedfishCredential(user, password);
+        var configured = host.Bmc is { } bmc && Uri.TryCreate(bmc.Endpoint, UriKind.Absolute, out var uri)
+            ? new RedfishSpec(new Uri(uri.GetLeftPart(UriPartial.Authority)))
+            : null;
+        return RedfishBiosObserver.ConnectionFor(spec, account, configured);
     }
 
     private static PropertyMap SecretPassword(PropertyMap inputs)

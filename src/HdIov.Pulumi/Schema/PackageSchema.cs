@@ -74,7 +74,7 @@ internal static class PackageSchema
         outputs: new JsonObject
         {
             ["pendingReboot"] = Array("string", "Changes already made that take effect only at the next boot."),
-            ["warnings"] = Array("string", "What the engine could only check, not apply (e.g. BIOS settings sourced from Redfish), with the fix."),
+            ["warnings"] = Array("string", "What the engine could only check, not apply (e.g. BIOS settings with source none, or source redfish without a BMC endpoint), with the fix."),
             ["bootLoaderArguments"] = Prop("string", "GRUB_CMDLINE_LINUX as the boot loader is configured now."),
             ["kernelCommandLine"] = Prop("string", "The command line of the running kernel (/proc/cmdline)."),
         });
@@ -137,14 +137,17 @@ internal static class PackageSchema
     {
         [TypeToken("Bios")] = ObjectType("BIOS settings.", new JsonObject
         {
-            ["source"] = Enum(["redfish", "firmware-attributes", "none"], "Where the settings are applied: firmware-attributes (the kernel's firmware-attributes class), redfish (the BMC; checked only by this engine version), none (checked only)."),
-            ["settings"] = Map("string", "Vendor-neutral switches virtualization, vtd, sriov, x2apic: enabled or disabled."),
+            ["source"] = Enum(["redfish", "firmware-attributes", "none"], "Where the settings are applied: firmware-attributes (the kernel's firmware-attributes class), redfish (the BMC's pending BIOS settings over HTTPS, applied by the firmware at the next reboot), none (checked only)."),
+            ["settings"] = Map("string", "Vendor-neutral switches virtualization, vtd, sriov, x2apic, enqcmd: enabled or disabled."),
             ["attributes"] = Map("string", "Raw vendor BIOS attributes by name."),
             ["redfish"] = Ref("RedfishAccount", "The BMC account for source redfish, when it differs from the provider's bmc* configuration."),
         }),
         [TypeToken("RedfishAccount")] = ObjectType("A Redfish service and account.", new JsonObject
         {
-            ["endpoint"] = Prop("string", "The URL of the Redfish service."),
+            ["endpoint"] = Prop("string", "The https base URL of the Redfish service, e.g. https://bmc01.example."),
+            ["system"] = Prop("string", "The ComputerSystem id under /redfish/v1/Systems; needed only when the service has more than one."),
+            ["caCertificate"] = Prop("string", "A PEM or DER file with the CA certificate that signed the BMC's TLS certificate. Default: the system's trusted CAs."),
+            ["insecure"] = Prop("boolean", "Skip TLS certificate verification. Default: false."),
             ["username"] = Prop("string", "The account name.", secret: true),
             ["password"] = Prop("string", "The account password; always kept secret.", secret: true),
         }),

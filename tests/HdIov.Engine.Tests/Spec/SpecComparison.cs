@@ -12,7 +12,7 @@ internal static class SpecComparison
     public static string Canonical(HostSpec spec) => JsonSerializer.Serialize(new
     {
         spec.Name,
-        Bios = spec.Platform.Bios is { } bios ? new { bios.Source, bios.Settings, bios.Attributes } : null,
+        Bios = spec.Platform.Bios is { } bios ? new { bios.Source, bios.Settings, bios.Attributes, Redfish = bios.Redfish is { } r ? new { Endpoint = r.Endpoint.ToString(), r.System, r.CaCertificate, r.Insecure } : null } : null,
         spec.Platform.Iommu,
         KernelArgs = spec.Platform.KernelArgs.ToArray(),
         Hugepages = spec.Platform.Hugepages.ToArray(),

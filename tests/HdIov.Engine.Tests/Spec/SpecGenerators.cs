@@ -34,9 +34,10 @@ internal static class SpecGenerators
     public static readonly Gen<PlatformSpec> Platform = Gen.Select(
         Gen.Select(
             Gen.OneOf(BiosSource.None, BiosSource.Redfish, BiosSource.FirmwareAttributes),
-            Gen.Select(Gen.OneOf("virtualization", "vtd", "sriov", "x2apic"), Gen.OneOf("enabled", "disabled"), (k, v) => (k, v)).Array[0, 4],
+            Gen.Select(Gen.OneOf("virtualization", "vtd", "sriov", "x2apic", "enqcmd"), Gen.OneOf("enabled", "disabled"), (k, v) => (k, v)).Array[0, 5],
             Gen.Select(Name, AttributeValue, (k, v) => (k, v)).Array[0, 3],
-            (source, settings, attributes) => new BiosSpec(source, Sorted(settings), Sorted(attributes))).Null(),
+            Gen.Select(Gen.Int[1, 65535], Name.Null(), Gen.Bool, (port, system, insecure) => new RedfishSpec(new Uri($"https://bmc.example:{port}"), system, insecure ? null : "ca.pem", insecure)).Null(),
+            (source, settings, attributes, redfish) => new BiosSpec(source, Sorted(settings), Sorted(attributes), source == BiosSource.Redfish ? redfish : null)).Null(),
         Gen.Select(Gen.OneOf(IommuMode.Scalable, IommuMode.Legacy, IommuMode.Off), Gen.OneOf<bool?>(true, false, null), (mode, pt) => new IommuSpec(mode, pt)).Null(),
         KernelArg.Array[0, 3],
         Gen.Select(Gen.Bool, Gen.Int[0, int.MaxValue], Gen.Bool, Gen.Int[0, 4096], (small, perSmall, large, perLarge) =>

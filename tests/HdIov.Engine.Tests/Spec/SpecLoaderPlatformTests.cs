@@ -120,4 +120,58 @@ public sealed class SpecLoaderPlatformTests
     {
         SpecAssert.Single(Head + "    hugepages: [ { size: 2Mi, perNode: 99999999999999999999 } ]\n", DiagnosticCodes.InvalidValue, "spec.platform.hugepages[0].perNode", 6, 40);
     }
+
+    [Fact]
+    public void LoadText_RedfishConnection_BuildsTheModelWithoutAnAccount()
+    {
+        var spec = SpecAssert.Valid(Head + """
+                bios:
+                  source: redfish
+                  settings: { vtd: enabled, enqcmd: enabled }
+                  redfish: { endpoint: "https://bmc01.example:8443", system: "437XR1138R2", caCertificate: ca.pem }
+            """);
+
+        Assert.Equal(new RedfishSpec(new Uri("https://bmc01.example:8443/"), "437XR1138R2", "ca.pem", false), spec.Platform.Bios!.Redfish);
+        Assert.Equal("enabled", spec.Platform.Bios.Settings["enqcmd"]);
+    }
+
+    [Fact]
+    public void LoadText_RedfishEndpointWithAnAccount_IsRefusedWithoutEchoingIt()
+    {
+        var diagnostic = SpecAssert.Single(
+            Head + "    bios: { source: redfish, redfish: { endpoint: \"https://root:Hunter2secret@bmc01\" } }\n",
+            DiagnosticCodes.InvalidValue, "spec.platform.bios.redfish.endpoint", 6, 51);
+
+        Assert.DoesNotContain("Hunter2secret", diagnostic.ToString(), StringComparison.Ordinal);
+        Assert.Contains("-BmcCredential", diagnostic.Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://bmc01", "plain http")]
+    [InlineData("https://bmc01/redfish/v1", "has a path")]
+    [InlineData("bmc01", "is not an https URL")]
+    public void LoadText_RedfishEndpointNotAnHttpsBaseUrl_IsRefused(string endpoint, string why)
+    {
+        var diagnostic = SpecAssert.Single(
+            Head + $"    bios: {{ source: redfish, redfish: {{ endpoint: \"{endpoint}\" }} }}\n",
+            DiagnosticCodes.InvalidValue, "spec.platform.bios.redfish.endpoint", 6, 51);
+
+        Assert.Contains(why, diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadText_RedfishSectionWithAnotherSource_IsAConflict()
+    {
+        SpecAssert.Single(
+            Head + "    bios: { source: firmware-attributes, redfish: { endpoint: \"https://bmc01\" } }\n",
+            DiagnosticCodes.ConflictingFields, "spec.platform.bios.redfish", 6, 42);
+    }
+
+    [Fact]
+    public void LoadText_CaCertificateAndInsecure_IsAConflict()
+    {
+        SpecAssert.Single(
+            Head + "    bios: { source: redfish, redfish: { endpoint: \"https://bmc01\", caCertificate: ca.pem, insecure: true } }\n",
+            DiagnosticCodes.ConflictingFields, "spec.platform.bios.redfish.caCertificate", 6, 83);
+    }
 }

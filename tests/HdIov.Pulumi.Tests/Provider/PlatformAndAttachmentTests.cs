@@ -13,28 +13,6 @@ public sealed class PlatformAndAttachmentTests
 {
     private const string Platform = "hdiov:index:Platform";
     private const string Attachment = "hdiov:index:Attachment";
-    private const string Password = "correct-horse-battery";
-
-    [Fact]
-    public async Task Platform_RedfishPassword_StaysSecretInOutputs_AndNeverReachesTheLog()
-    {
-        using var sim = TemporarySimulatedHost.Create("mtty-lab");
-        await using var provider = await ProviderUnderTest.ConfiguredAsync(sim.Root);
-        var news = Bag.Of(
-            ("bios", Bag.Of(("source", "redfish"), ("settings", Bag.Of(("vtd", "enabled"))), ("redfish", Bag.Of(("endpoint", "https://bmc.example/"), ("username", "admin"), ("password", Password))))),
-            ("kernelArgs", new[] { "hugepagesz=2M" }));
-
-        var (id, outputs, inputs) = await provider.UpAsync(Platform, "platform", news);
-
-        Assert.Equal("node-a", id);
-        Assert.IsType<SecretValue>(Bag.At(inputs, "bios", "redfish", "password"));
-        Assert.IsType<SecretValue>(Bag.At(outputs, "bios", "redfish", "password"));
-        Assert.DoesNotContain(Password, StructCodec.Encode(outputs.Without("bios")).ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, provider.Log.ToString(), StringComparison.Ordinal);
-        Assert.Contains("hugepagesz=2M", ((HdIov.Pulumi.Values.StringValue)outputs["bootLoaderArguments"]).Value, StringComparison.Ordinal);
-        Assert.NotEmpty(Bag.Items(outputs, "pendingReboot"));
-        Assert.Contains("hugepagesz=2M", Observe(sim).Platform.GrubCommandLine, StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task Attachment_Containers_ShareTheCdiSpec_AndDeletingOneKeepsTheOther()

@@ -13,8 +13,9 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] MetadataKeys = ["name"];
     public static readonly string[] SpecKeys = ["platform", "devices", "attachments"];
     public static readonly string[] PlatformKeys = ["bios", "iommu", "kernelArgs", "hugepages"];
-    public static readonly string[] BiosKeys = ["source", "settings", "attributes"];
-    public static readonly string[] BiosSettingKeys = ["virtualization", "vtd", "sriov", "x2apic"];
+    public static readonly string[] BiosKeys = ["source", "settings", "attributes", "redfish"];
+    public static readonly string[] BiosSettingKeys = ["virtualization", "vtd", "sriov", "x2apic", "enqcmd"];
+    public static readonly string[] RedfishKeys = ["endpoint", "system", "caCertificate", "insecure"];
     public static readonly string[] IommuKeys = ["mode", "passthrough"];
     public static readonly string[] HugepageKeys = ["size", "perNode"];
     public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership"];
@@ -81,7 +82,16 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             }
         }
 
-        return new BiosDto(bios.Text("source"), settings.ToImmutable(), attributes.ToImmutable());
+        var redfish = bios.Open("redfish", RedfishKeys) is { } redfishReader
+            ? new RedfishDto(
+                redfishReader.Text("endpoint", required: true, hint: "add 'endpoint: https://<bmc address>'; the account is given to the command, never written in the spec"),
+                redfishReader.Text("system"),
+                redfishReader.Text("caCertificate"),
+                redfishReader.Boolean("insecure"),
+                bios.KeyLocation("redfish"),
+                bios.ChildPath("redfish"))
+            : null;
+        return new BiosDto(bios.Text("source"), settings.ToImmutable(), attributes.ToImmutable(), redfish);
     }
 
     /// <summary>Raw BIOS attribute values are text, numbers or booleans in vendor registries; all are kept as text.</summary>

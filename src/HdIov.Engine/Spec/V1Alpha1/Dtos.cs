@@ -22,7 +22,16 @@ internal sealed record PlatformDto(
 internal sealed record BiosDto(
     Located<string>? Source,
     ImmutableArray<EntryDto<string>> Settings,
-    ImmutableArray<EntryDto<string>> Attributes);
+    ImmutableArray<EntryDto<string>> Attributes,
+    RedfishDto? Redfish);
+
+internal sealed record RedfishDto(
+    Located<string>? Endpoint,
+    Located<string>? System,
+    Located<string>? CaCertificate,
+    Located<bool>? Insecure,
+    SourceLocation KeyLocation,
+    string Path);
 
 internal sealed record IommuDto(Located<string>? Mode, Located<bool>? Passthrough);
 
