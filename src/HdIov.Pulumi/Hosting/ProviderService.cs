@@ -1,5 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Net.Client;
+using HdIov.Pulumi.Components;
 using HdIov.Pulumi.Configuration;
 using HdIov.Pulumi.Resources;
 using HdIov.Pulumi.Rpc;
@@ -124,6 +126,22 @@ internal sealed class ProviderService(ProviderSession session) : ResourceProvide
         var oldInputs = StructCodec.Decode(request.OldInputs);
         await handler.DeleteAsync(session.Host, request.Id, oldInputs.Count > 0 ? oldInputs : StructCodec.Decode(request.Properties), request.Urn, Token(context)).ConfigureAwait(false);
         return new Empty();
+    }
+
+    public override async Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
+    {
+        if (request.Type != HostComponent.Type)
+        {
+            throw ProviderErrors.InvalidArgument($"unknown component type '{request.Type}'; this provider has {HostComponent.Type}");
+        }
+
+        using var channel = GrpcChannel.ForAddress("http://" + request.MonitorEndpoint, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = ProviderHost.MaxMessageSize,
+            MaxSendMessageSize = ProviderHost.MaxMessageSize,
+        });
+        var construction = new ComponentConstruction(new ResourceMonitor.ResourceMonitorClient(channel), request, ProviderSession.Version);
+        return await construction.RunAsync(Token(context)).ConfigureAwait(false);
     }
 
     public override Task<Empty> Cancel(Empty request, ServerCallContext context)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Attachments;
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Model;
@@ -150,6 +151,11 @@ internal sealed class AttachmentResource : ResourceHandler
         {
             var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken).ConfigureAwait(false);
             return new ResourceState(IdOf(vdevs), Outputs.Merge(inputs, Computed(converged.State, vdevs, preview)), inputs);
+        }
+        catch (PlanRejectedException rejected) when (preview && rejected.Diagnostics.All(d => d.Code == DiagnosticCodes.VdevNotPlanned))
+        {
+            // A preview of a new program: the DeviceSplit that makes these VDEVs is itself only previewed, so they are not on the host yet.
+            return new ResourceState(IdOf(vdevs), Outputs.Merge(inputs, Computed(host.Observe(cancellationToken), vdevs, preview: true)), inputs);
         }
         catch (ApplyFailedException failed)
         {

@@ -128,8 +128,14 @@ internal static class PackageSchema
             outputs: new JsonObject
             {
                 ["hostName"] = Prop("string", "metadata.name of the document."),
+                ["platform"] = Prop("string", "The URN of the Platform child, absent when the document has no platform section."),
+                ["deviceSplits"] = Array("string", "The URNs of the DeviceSplit children, one per device entry, in document order."),
+                ["attachments"] = Array("string", "The URNs of the Attachment children, one per attachment, in document order."),
+                ["deviceSplitCount"] = Prop("integer", "How many DeviceSplit children the component has."),
+                ["attachmentCount"] = Prop("integer", "How many Attachment children the component has."),
             });
         resource["isComponent"] = true;
+        resource["required"] = new JsonArray([.. resource["required"]!.AsArray().Where(r => r!.GetValue<string>() != "platform").Select(r => r!.DeepClone())]);
         return resource;
     }
 
