@@ -84,11 +84,16 @@ internal sealed class ProviderService(ProviderSession session) : ResourceProvide
         var handler = Handler(request.Type, request.Urn);
         var oldInputs = StructCodec.Decode(request.OldInputs);
         var news = StructCodec.Decode(request.News);
-        var diff = InputDiff.Compute(oldInputs, news, handler.InputKeys, handler.ReplaceKeys, deleteBeforeReplace: true, request.IgnoreChanges);
+        var diff = InputDiff.Compute(oldInputs, news, handler.InputKeys, handler.Replaces, deleteBeforeReplace: true, request.IgnoreChanges);
         if (diff.Changes == DiffResponse.Types.DiffChanges.DiffNone && !news.Values.Any(v => v.ContainsUnknown)
             && await handler.HasDriftAsync(session.Host, news, request.Urn, Token(context)).ConfigureAwait(false))
         {
-            return InputDiff.Drift(handler.InputKeys.First(news.ContainsKey));
+            diff = InputDiff.Drift(handler.InputKeys.First(news.ContainsKey));
+        }
+
+        if (diff.Changes == DiffResponse.Types.DiffChanges.DiffSome)
+        {
+            await handler.ReviewDiffAsync(session.Host, oldInputs, news, request.Urn, Token(context)).ConfigureAwait(false);
         }
 
         return diff;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
@@ -23,8 +24,19 @@ internal sealed class HostContext(IHost host, string hostName)
 
     public HostState Observe(CancellationToken cancellationToken) => new HostObserver(Host).Observe(cancellationToken);
 
-    /// <summary>Plans the partial spec on a fresh observation; with <paramref name="apply"/> also applies it, retrying a plan another process made stale.</summary>
-    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken)
+    /// <summary>The host's libvirt connections (a simulated host's mapped URIs); the caller disposes them.</summary>
+    public LibvirtVirtualMachines VirtualMachines() => LibvirtVirtualMachines.For(Host);
+
+    /// <summary>The host with the libvirt domains the spec and the ledger name, read through <paramref name="machines"/>.</summary>
+    public HostState Observe(HostSpec spec, IVirtualMachines machines, CancellationToken cancellationToken) =>
+        DomainObserver.Observe(Observe(cancellationToken), spec, machines);
+
+    /// <summary>
+    /// Plans the partial spec on a fresh observation; with <paramref name="apply"/> also applies it, retrying a plan
+    /// another process made stale. With <paramref name="machines"/> the observation includes the domains the spec and
+    /// the ledger name, and the apply may change them.
+    /// </summary>
+    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken, IVirtualMachines? machines = null)
     {
         var gate = Gates.GetOrAdd(Host.Root, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,7 +44,7 @@ internal sealed class HostContext(IHost host, string hostName)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var state = Observe(cancellationToken);
+                var state = machines is null ? Observe(cancellationToken) : Observe(spec, machines, cancellationToken);
                 var plan = Planner.Plan(spec, state, scope);
                 if (!apply)
                 {
@@ -41,8 +53,9 @@ internal sealed class HostContext(IHost host, string hostName)
 
                 try
                 {
-                    var result = new Executor(Host).Apply(plan, null, cancellationToken);
-                    return new Converged(plan, result, result.FinalState);
+                    var result = new Executor(Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan, null, cancellationToken);
+                    var final = machines is null ? result.FinalState : DomainObserver.Observe(result.FinalState, spec, machines);
+                    return new Converged(plan, result, final);
                 }
                 catch (StalePlanException) when (attempt < StaleRetries)
                 {

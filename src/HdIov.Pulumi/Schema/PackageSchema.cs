@@ -101,11 +101,11 @@ internal static class PackageSchema
         });
 
     private static JsonObject Attachment() => Resource(
-        "VDEVs handed to containers as CDI devices (hdiov.dev/vdev=<name> in /etc/cdi/hdiov.json) or to a libvirt domain. Other attachments' CDI devices are kept.",
+        "VDEVs handed to containers as CDI devices (hdiov.dev/vdev=<name> in /etc/cdi/hdiov.json) or to a libvirt domain as mdev hostdevs. Other attachments' CDI devices and hostdevs are kept.",
         new JsonObject
         {
             ["vdevs"] = Array("string", "The VDEVs by name, e.g. qat/0/asym/0 (a DeviceSplit's name, PF ordinal, type, ordinal)."),
-            ["vm"] = Ref("VmTarget", "Attach to this libvirt domain. Changing between vm and container re-creates the attachment.", replace: true),
+            ["vm"] = Ref("VmTarget", "Attach to this libvirt domain as mdev hostdevs. Another domain or URI, or changing between vm and container, re-creates the attachment."),
             ["container"] = Ref("ContainerTarget", "Publish the VDEVs as CDI devices for container runtimes.", replace: true),
         },
         required: ["vdevs"],
@@ -113,6 +113,7 @@ internal static class PackageSchema
         {
             ["cdiDevices"] = Array("string", "The fully qualified CDI device names a container asks for."),
             ["virtualDevices"] = ArrayOf("AttachedDevice", "The attached VDEVs with their UUIDs and IOMMU groups."),
+            ["pendingVmRestart"] = Array("string", "VM attachments only: changes that reach the running guest when it restarts (a non-live attachment to a running domain)."),
         });
 
     private static JsonObject HostComponent()
@@ -201,9 +202,9 @@ internal static class PackageSchema
         }),
         [TypeToken("VmTarget")] = ObjectType("A libvirt domain.", new JsonObject
         {
-            ["name"] = Prop("string", "The domain name."),
-            ["uri"] = Prop("string", "The libvirt connection URI; default qemu:///system."),
-            ["live"] = Prop("boolean", "Also attach to the running domain; default true."),
+            ["name"] = Prop("string", "The domain name. Changing it re-creates the attachment.", replace: true),
+            ["uri"] = Prop("string", "The libvirt connection URI; default qemu:///system. Changing it re-creates the attachment.", replace: true),
+            ["live"] = Prop("boolean", "Also hot-plug into the running domain; default true. With false a running guest gets the change when it restarts (reported in pendingVmRestart)."),
         }, ["name"]),
         [TypeToken("ContainerTarget")] = ObjectType("Container runtimes through CDI.", new JsonObject
         {
