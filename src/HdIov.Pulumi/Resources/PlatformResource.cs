@@ -10,7 +10,9 @@ namespace HdIov.Pulumi.Resources;
 /// per host; the id is the host name. Boot-time changes are applied to the boot loader and firmware and reported in
 /// <c>pendingReboot</c> until the host has rebooted. <c>bios.redfish</c> carries the BMC account (the password is
 /// always secret); the engine checks Redfish-sourced settings against the running host and does not write them.
-/// Delete leaves the platform as it is: kernel arguments, BIOS settings and hugepages have no owner to give them back to.
+/// Delete leaves the platform as it is (see docs/pulumi.md: reverting would need the host's earlier settings, which
+/// nothing recorded, and could take away what the running VMs and the other resources rely on). Import reads the
+/// platform as configured (<see cref="ObservedPlatform"/>).
 /// </summary>
 internal sealed class PlatformResource(EngineLog log) : ResourceHandler
 {
@@ -54,7 +56,11 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
             return null;
         }
 
-        inputs ??= PropertyMap.Empty;
+        if (inputs is null || inputs.Count == 0)
+        {
+            inputs = SpecInputs.Platform(ObservedPlatform.Of(host.Observe(cancellationToken)));
+        }
+
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
         var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken).ConfigureAwait(false);
         return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
