@@ -16,11 +16,19 @@
       Test       xunit (dotnet test, TRX) and Pester (in a child pwsh against out/), then one line
                  "N passed, N failed, N skipped" over every runner; exits non-zero on any failure
                  or when no test ran.
+      PulumiConformance
+                 the Node harness in tests/pulumi-conformance: npm ci (when node_modules is missing or
+                 package-lock.json changed), then the engine's call sequences against the built
+                 pulumi-resource-hdiov and simulated hosts; needs node and npm (Debian: nodejs npm).
+                 Run by Test as a test runner.
       Demo       creates a simulated spr-qat-e810 host under .demo/, shows its inventory, plans and
                  converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
       Bench      runs the BenchmarkDotNet project in bench/ (Release), then bench/Measure-ModuleImport.ps1
                  (import time of the module laid out with -Configuration, in fresh pwsh processes;
                  -BenchmarkFilter ModuleImport selects only that among the measurements).
+      KernelLab  runs the module against a real kernel: Debian's kernel in a QEMU TCG guest with VT-d in
+                 scalable mode, the mtty sample mdev driver and an SR-IOV NVMe controller
+                 (tests/kernel-lab; a few minutes; part of Test).
       Clean      removes artifacts/, out/ and .demo/.
 
 .PARAMETER Task
@@ -60,7 +68,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'PulumiConformance', 'KernelLab', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -82,7 +90,11 @@ $Solution = Join-Path $RepoRoot 'HdIov.Iac.sln'
 $ArtifactsDir = Join-Path $RepoRoot 'artifacts'
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleName = 'HdIov'
-$DebianPackages = @('pciutils', 'mdevctl', 'util-linux', 'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils')
+$DebianPackages = @('pciutils', 'mdevctl', 'util-linux',
+    # VM attachments: libvirt's library, a private libvirtd with the QEMU driver, and the XML validator
+    'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils',
+    # the kernel lab: the initramfs, module tooling, the state disk, and what builds mtty.ko
+    'busybox-static', 'cpio', 'kmod', 'e2fsprogs', 'udev', 'gcc', 'make', 'linux-source-6.1', 'linux-headers-amd64')
 $PesterVersion = '5.7.1'
 
 $env:DOTNET_NOLOGO = '1'
@@ -174,7 +186,7 @@ function Get-MissingDebianPackages {
 # artifacts/test-results/<task>/summary.json ({ Passed, Failed, Skipped }); the Test task runs them after
 # Pester and adds their counts to its summary line. With -Tag a runner runs only when its name is a tag;
 # -ExcludeTag with its name leaves it out.
-$TestRunners = @()
+$TestRunners = @('PulumiConformance', 'KernelLab')
 
 function Get-RunnerSummaryPath([string] $Runner) {
     Join-Path $ArtifactsDir 'test-results' $Runner 'summary.json'
@@ -414,12 +426,60 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
     }
 }
 
+# The Node harness drives the built plugin with @pulumi/pulumi's own gRPC stubs (installed by npm from the lock file)
+# and simulated hosts made by the laid-out module.
+Register-Task PulumiConformance @('Build', 'Layout') {
+    $harnessDir = Join-Path $RepoRoot 'tests' 'pulumi-conformance'
+    $summaryPath = Get-RunnerSummaryPath 'PulumiConformance'
+    foreach ($tool in 'node', 'npm') {
+        if (-not (Get-Command $tool -ErrorAction Ignore)) {
+            throw "PulumiConformance needs '$tool' (Node.js 18 or later with npm); install it with: apt-get install -y nodejs npm"
+        }
+    }
+    $nodeMajor = [int]((& node --version) -replace '^v(\d+)\..*$', '$1')
+    if ($nodeMajor -lt 18) {
+        throw "PulumiConformance needs Node.js 18 or later; 'node --version' is $(& node --version)."
+    }
+
+    # npm ci when node_modules is missing or was installed from another package-lock.json.
+    $lockHash = (Get-FileHash -Algorithm SHA256 (Join-Path $harnessDir 'package-lock.json')).Hash
+    $stampPath = Join-Path $harnessDir 'node_modules' '.hdiov-lock.sha256'
+    if (-not (Test-Path $stampPath) -or (Get-Content -Raw $stampPath).Trim() -ne $lockHash) {
+        Invoke-Native npm @('ci', '--no-audit', '--no-fund', '--prefix', $harnessDir) | Out-Null
+        Set-Content -Path $stampPath -Value $lockHash
+    }
+
+    if (Test-Path $summaryPath) {
+        Remove-Item $summaryPath
+    }
+    $env:HDIOV_CONFIGURATION = $Configuration
+    $exit = Invoke-Native node @((Join-Path $harnessDir 'run.js'), '--summary', $summaryPath) -AllowFailure
+    if (-not (Test-Path $summaryPath)) {
+        throw "the harness exited with code $exit and wrote no $summaryPath"
+    }
+    $counts = Get-Content -Raw $summaryPath | ConvertFrom-Json
+    foreach ($failure in $counts.Failures) {
+        Write-Host "FAILED: $($failure.Name)`n    $($failure.Message)"
+    }
+    Write-Host ("PulumiConformance: {0} passed, {1} failed, {2} skipped" -f $counts.Passed, $counts.Failed, $counts.Skipped)
+    if ($counts.Failed -gt 0) {
+        throw "PulumiConformance: $($counts.Failed) test(s) failed"
+    }
+}
+
 Register-Task Demo @('Layout') {
     $demoRoot = Join-Path $RepoRoot '.demo' 'spr-qat-e810'
     Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'Demo.ps1') @(
         '-ModuleRoot', $OutDir,
         '-HostRoot', $demoRoot,
         '-SpecPath', (Join-Path $RepoRoot 'examples' 'spr-qat-e810' 'host.yaml')) | Out-Null
+}
+
+Register-Task KernelLab @('Bootstrap', 'Layout') {
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'tests' 'kernel-lab' 'Invoke-KernelLab.ps1') @(
+        '-RepoRoot', $RepoRoot,
+        '-ModuleManifest', (Join-Path (Get-ModuleLayoutDir) "$ModuleName.psd1"),
+        '-ResultDirectory', (Join-Path $ArtifactsDir 'test-results' 'KernelLab')) | Out-Null
 }
 
 Register-Task Bench @() {

@@ -56,7 +56,7 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
         }
 
         It 'puts a hostdev with the VDEV UUID into the shut-off domain' {
-            $result | Should -BeOfType 'HdIov.Engine.Execution.ApplyResult'
+            $result | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Execution.ApplyResult')
             Get-TestDomainXml $daemon 'lab-vm02' | Should -Match "<address uuid='$($vdev.Uuid)'/>"
         }
 
@@ -135,7 +135,7 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
 
         It 'with -Force adds the VDEV to the persistent definition only' {
             $result = Connect-HdIovVirtualDevice -HostRoot $root -Uuid $vdev.Uuid -VmName run-vm -Force -Confirm:$false
-            $step = $result.Completed | Where-Object { $_.Operation -is [HdIov.Engine.Planning.AttachVdevToVm] }
+            $step = $result.Completed | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.AttachVdevToVm') }
             $step.Disruption | Should -Be 'VmRestart'
             Get-TestDomainXml $daemon 'run-vm' | Should -Match $vdev.Uuid
             (& virsh -c $daemon.Uri dumpxml run-vm) -join "`n" | Should -Not -Match $vdev.Uuid

@@ -32,7 +32,7 @@ Describe 'Disconnect-HdIovVirtualDevice' -Tag Libvirt {
         }
 
         It 'removes its hostdev, so virsh dumpxml no longer shows it' {
-            $result | Should -BeOfType 'HdIov.Engine.Execution.ApplyResult'
+            $result | Should -BeOfType (Get-HdIovEngineType 'HdIov.Engine.Execution.ApplyResult')
             $after | Should -Not -Match $vdev.Uuid
         }
 

@@ -90,7 +90,7 @@ Describe 'Test-Drift.ps1' -Tag Examples {
         $run = Invoke-Example 'Test-Drift.ps1' @('-HostRoot', $scenario.Root, '-Path', $scenario.Spec)
         $run.ExitCode | Should -Be 1 -Because $run.Output
         $run.Output | Should -Match 'Drift'
-        $run.Output | Should -Match 'qat/0/asym/0'
+        $run.Output | Should -Match 'Declared\s+qat/0/asym/0'
     }
 
     It 'exits 0 once the host is converged' {
@@ -105,7 +105,18 @@ Describe 'Test-Drift.ps1' -Tag Examples {
         Remove-OutsideOfHdIov $scenario.Root $victim.Uuid
         $run = Invoke-Example 'Test-Drift.ps1' @('-HostRoot', $scenario.Root, '-Path', $scenario.Spec)
         $run.ExitCode | Should -Be 1 -Because $run.Output
-        $run.Output | Should -Match 'qat/0/dc/0'
+        $run.Output | Should -Match 'ChangedOutside\s+qat/0/dc/0'
+        $run.Output | Should -Match 'qat/0/dc/0: the engine made this VDEV and it is gone'
+    }
+
+    It 'exits 0 and lists a VDEV created on request as left alone' {
+        Set-HdIovHostState -Path $scenario.Spec -HostRoot $scenario.Root -Confirm:$false | Out-Null
+        New-HdIovVirtualDevice -HostRoot $scenario.Root -ParentAddress 0000:16:00.0 -Type ice-vdcm -Name scratch | Out-Null
+        $run = Invoke-Example 'Test-Drift.ps1' @('-HostRoot', $scenario.Root, '-Path', $scenario.Spec)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'Left alone'
+        $run.Output | Should -Match 'scratch'
+        $run.Output | Should -Match 'In sync'
     }
 }
 

@@ -154,7 +154,7 @@ Describe 'New-HdIovVirtualDevice' -Tag Imperative {
     }
 
     Context 'followed by Set-HdIovHostState' {
-        It 'leaves an imperative VDEV the spec does not declare in place, with a warning Test-HdIovHostState -Detailed reports' {
+        It 'leaves an imperative VDEV the spec does not declare in place, with a warning, listed as Unmanaged by Test-HdIovHostState -Detailed' {
             $lab = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'survives')).Path
             $kept = New-HdIovVirtualDevice -HostRoot $lab -ParentAddress mtty -Type mtty-2
 
@@ -165,7 +165,8 @@ Describe 'New-HdIovVirtualDevice' -Tag Imperative {
             Join-Path $lab 'sys' 'bus' 'mdev' 'devices' $kept.Id | Should -Exist
             (Get-HdIovVirtualDevice -HostRoot $lab | Where-Object Uuid -eq $kept.Uuid).Origin | Should -Be 'imperative'
             Test-HdIovHostState -Path $serialSpec -HostRoot $lab -WarningAction SilentlyContinue | Should -BeTrue
-            Test-HdIovHostState -Path $serialSpec -HostRoot $lab -Detailed -WarningVariable reported -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+            $listed = @(Test-HdIovHostState -Path $serialSpec -HostRoot $lab -Detailed -WarningVariable reported -WarningAction SilentlyContinue)
+            $listed | ForEach-Object { "$($_.Kind) $($_.Address) $($_.IsDrift)" } | Should -Be @('Unmanaged mtty-2-0 False') -Because 'it is listed, but it is not drift'
             ($reported -join "`n") | Should -Match 'HDIOV2016.*mtty-2-0'
         }
 

@@ -70,4 +70,5 @@ public static class DiagnosticCodes
     public const string ReadinessAvailable = "HDIOV4012";
     public const string ReadinessCpuVirtualization = "HDIOV4013";
     public const string ReadinessQatConfig = "HDIOV4014";
+    public const string ReadinessMdevctlAutostart = "HDIOV4015";
 }

@@ -6,14 +6,14 @@ using HdIov.Engine.Platform;
 
 namespace HdIov.Engine.Discovery;
 
-/// <summary>Reads the boot loader's kernel arguments, firmware attributes and hugepage pools.</summary>
+/// <summary>Reads the boot loader's kernel arguments, firmware attributes, hugepage pools, the CDI spec and mdevctl's udev rule.</summary>
 internal static class PlatformReader
 {
     public static PlatformState Read(SysfsReader sysfs)
     {
         var grub = sysfs.TryReadText(KernelPaths.GrubDefaults) is { } text ? GrubDefaults.CommandLine(text) : null;
         var cdi = sysfs.TryReadText(HostPath.Combine(KernelPaths.CdiSpecDirectory, CdiSpecDocument.FileName));
-        return new PlatformState(grub, ReadFirmware(sysfs, out var pending), pending, ReadHugepages(sysfs), cdi);
+        return new PlatformState(grub, ReadFirmware(sysfs, out var pending), pending, ReadHugepages(sysfs), cdi, MdevctlAutostartReader.Read(sysfs));
     }
 
     private static ImmutableArray<FirmwareAttribute> ReadFirmware(SysfsReader sysfs, out bool pendingReboot)

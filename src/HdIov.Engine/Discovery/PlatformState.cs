@@ -5,14 +5,16 @@ namespace HdIov.Engine.Discovery;
 /// <summary>
 /// The platform settings that take effect at boot or can be set at run time: the boot loader's configured
 /// kernel arguments, BIOS settings exposed through the firmware-attributes class, hugepage pools, and the
-/// CDI spec the engine writes for container attachments.
+/// CDI spec the engine writes for container attachments, and the udev rule through which mdevctl starts persisted
+/// VDEVs at boot (null when mdevctl's rule is not installed).
 /// </summary>
 public sealed record PlatformState(
     string? GrubCommandLine,
     ImmutableArray<FirmwareAttribute> Firmware,
     bool FirmwarePendingReboot,
     ImmutableArray<HugepagePool> Hugepages,
-    string? CdiSpec)
+    string? CdiSpec,
+    MdevctlAutostart? MdevctlAutostart = null)
 {
     public static PlatformState Empty { get; } = new(null, [], false, [], null);
 }

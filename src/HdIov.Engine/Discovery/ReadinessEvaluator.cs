@@ -27,6 +27,7 @@ public static class ReadinessEvaluator
         CheckCpu(state.Cpu, findings);
         CheckQat(state, findings);
         CheckE810(state, findings);
+        CheckMdevctlAutostart(state.Platform.MdevctlAutostart, findings);
         ReportWhatWorks(state, findings);
         return findings.ToImmutable();
     }
@@ -304,6 +305,21 @@ public static class ReadinessEvaluator
                 findings.Add(Ok(DiagnosticCodes.ReadinessDriver, subject, "E810 PF registered with the mdev core (ice-vdcm)"));
             }
         }
+    }
+
+    private static void CheckMdevctlAutostart(MdevctlAutostart? autostart, ImmutableArray<ReadinessFinding>.Builder findings)
+    {
+        if (autostart is not { CommandExists: false })
+        {
+            return;
+        }
+
+        var executable = autostart.Command[(autostart.Command.LastIndexOf('/') + 1)..];
+        findings.Add(Warning(
+            DiagnosticCodes.ReadinessMdevctlAutostart,
+            autostart.RulePath,
+            $"mdevctl's udev rule runs {autostart.Command}, which does not exist, so VDEVs persisted as mdevctl definitions do not come back when their parent registers after a reboot",
+            $"override the rule with the executable's real path: sed 's|{autostart.Command}|/usr/bin/{executable}|g' {autostart.RulePath} > {Host.KernelPaths.MdevctlUdevRules[0]} (where mdevctl is installed there), or converge again after each boot"));
     }
 
     private static void ReportWhatWorks(HostState state, ImmutableArray<ReadinessFinding>.Builder findings)

@@ -28,6 +28,10 @@ public static class KernelPaths
     public const string FirmwareAttributes = "/sys/class/firmware-attributes";
     public const string CdiSpecDirectory = "/etc/cdi";
 
+    /// <summary>Where udev looks for mdevctl's rule, highest precedence first: an administrator's override, then the package's.</summary>
+    public static readonly IReadOnlyList<string> MdevctlUdevRules =
+        ["/etc/udev/rules.d/60-mdevctl.rules", "/usr/lib/udev/rules.d/60-mdevctl.rules", "/lib/udev/rules.d/60-mdevctl.rules"];
+
     public static string PciDevice(PciAddress address) => HostPath.Combine(PciDevices, address.ToString());
 
     public static string PciAttribute(PciAddress address, string attribute) => HostPath.Combine(PciDevice(address), attribute);

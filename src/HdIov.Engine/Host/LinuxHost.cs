@@ -51,8 +51,9 @@ public sealed class LinuxHost : IHost
             return default;
         }
 
-        var (eax, ebx, ecx, edx) = X86Base.CpuId((int)leaf, (int)subleaf);
-        return new CpuIdResult((uint)eax, (uint)ebx, (uint)ecx, (uint)edx);
+        // Register values are bit fields: leaf 0x80000000 and ECX bit 31 (hypervisor) do not fit a signed int.
+        var (eax, ebx, ecx, edx) = X86Base.CpuId(unchecked((int)leaf), unchecked((int)subleaf));
+        return new CpuIdResult(unchecked((uint)eax), unchecked((uint)ebx), unchecked((uint)ecx), unchecked((uint)edx));
     }
 
     public IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default) =>

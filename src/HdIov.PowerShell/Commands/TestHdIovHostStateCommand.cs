@@ -1,21 +1,24 @@
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Drift;
 using HdIov.Engine.Planning;
 using HdIov.PowerShell.Errors;
+using HdIov.PowerShell.Inventory;
 
 namespace HdIov.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Tells whether a host is in the state a spec declares.</para>
 /// <para type="description">Returns $true when planning yields no step and nothing waits for a reboot, $false otherwise. With -Detailed it returns
-/// the drift instead: one plan step per difference. A plan the engine refuses (capacity, missing PASID, ...) is
+/// the drift instead: one item per difference, saying whether the spec changed, the host was changed outside HdIov, the
+/// hardware changed, or a change waits for a reboot. A plan the engine refuses (capacity, missing PASID, ...) is
 /// reported as errors and the answer is $false. Nothing on the host changes.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "HdIovHostState")]
-[OutputType(typeof(bool), typeof(PlanStep))]
+[OutputType(typeof(bool), typeof(DriftItemInfo))]
 public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
 {
-    /// <summary><para type="description">Returns the steps that would converge the host instead of $true or $false.</para></summary>
+    /// <summary><para type="description">Returns the drift items instead of $true or $false.</para></summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
@@ -23,7 +26,7 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
     {
         var spec = LoadSpec(Path);
         var state = Observe(spec);
-        Plan plan;
+        Plan? plan = null;
         try
         {
             plan = Planner.Plan(spec, state);
@@ -34,32 +37,32 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
             {
                 WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, spec.SourceFile));
             }
+        }
 
-            if (!Detailed)
+        if (plan is not null)
+        {
+            foreach (var warning in plan.Warnings)
             {
-                WriteObject(false);
+                WriteWarning(warning.ToString());
             }
 
-            return;
+            foreach (var pending in plan.PendingReboot)
+            {
+                WriteWarning($"Pending reboot: {pending}.");
+            }
         }
 
-        foreach (var warning in plan.Warnings)
-        {
-            WriteWarning(warning.ToString());
-        }
-
-        foreach (var pending in plan.PendingReboot)
-        {
-            WriteWarning($"Pending reboot: {pending}.");
-        }
-
+        var drift = DriftAnalyzer.Analyze(spec, state, plan);
         if (Detailed)
         {
-            WriteObject(plan.Steps, enumerateCollection: true);
+            foreach (var item in drift)
+            {
+                WriteObject(DriftItemInfo.From(item));
+            }
         }
         else
         {
-            WriteObject(plan.IsEmpty && plan.PendingReboot.IsEmpty);
+            WriteObject(plan is { IsEmpty: true, PendingReboot.IsEmpty: true } && !drift.Any(i => i.IsDrift));
         }
     }
 }

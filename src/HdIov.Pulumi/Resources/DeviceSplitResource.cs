@@ -207,6 +207,12 @@ internal sealed class DeviceSplitResource : ResourceHandler
                         }
 
                         var mdev = live.GetValueOrDefault(uuid.Value);
+                        if (mdev is null && plan is null)
+                        {
+                            // Recorded but gone from the host (removed behind the engine's back): refresh shows the host as it is.
+                            continue;
+                        }
+
                         var group = mdev?.IommuGroup is { } g ? PropertyValue.From(g) : plan is not null ? PropertyValue.Unknown : PropertyValue.Null;
                         vdevs.Add(Outputs.Object(
                             ("name", PropertyValue.From(name)),

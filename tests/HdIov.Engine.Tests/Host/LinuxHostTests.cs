@@ -21,6 +21,15 @@ public sealed class LinuxHostTests : IDisposable
     }
 
     [Fact]
+    public void CpuId_ExtendedLeafOnThisMachine_ReportsTheHighestExtendedLeaf()
+    {
+        // Leaf numbers and register values above 0x7fffffff must pass through as bit patterns.
+        var highest = new LinuxHost().CpuId(0x8000_0000, 0);
+
+        Assert.InRange(highest.Eax, 0x8000_0000u, 0x8000_00ffu);
+    }
+
+    [Fact]
     public void WriteAttribute_OnAMissingFile_ReportsEnoentWithThePath()
     {
         var host = new LinuxHost(_root);

@@ -1,5 +1,7 @@
 using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
+using HdIov.Engine.Interop;
 using HdIov.Engine.Planning;
 
 namespace HdIov.Engine.Execution.Handlers;
@@ -20,9 +22,9 @@ internal static class BindVfDriverHandler
         }
 
         host.WriteAttribute(HostPath.Combine(device, "driver_override"), operation.Driver);
-        if (host.ReadLink(driverLink) is not null)
+        if (CurrentDriver(host, driverLink) is { } current)
         {
-            host.WriteAttribute(HostPath.Combine(driverLink, "unbind"), operation.Vf.ToString());
+            Unbind(host, current, operation.Vf, driverLink);
         }
 
         host.WriteAttribute(KernelPaths.PciDriversProbe, operation.Vf.ToString());
@@ -34,6 +36,22 @@ internal static class BindVfDriverHandler
                 DiagnosticSeverity.Error,
                 $"{operation.Vf} was not bound to {operation.Driver} (now: {bound ?? "no driver"})",
                 $"load the driver first (modprobe {operation.Driver}) and apply again"));
+        }
+    }
+
+    /// <summary>
+    /// Unbinds through the driver's own directory. A driver may let go of a VF by itself between the look and the
+    /// write (nvme binds a VF, then releases it when the controller fails to come up): the kernel then answers
+    /// ENODEV, and a VF bound to nothing is what unbinding was for.
+    /// </summary>
+    private static void Unbind(IHost host, string driver, PciAddress vf, string driverLink)
+    {
+        try
+        {
+            host.WriteAttribute(HostPath.Combine(HostPath.Combine(KernelPaths.PciDrivers, driver), "unbind"), vf.ToString());
+        }
+        catch (HostIoException error) when (error.Errno is Errno.ENODEV or Errno.ENOENT && host.ReadLink(driverLink) is null)
+        {
         }
     }
 

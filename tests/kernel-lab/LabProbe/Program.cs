@@ -1,0 +1,3 @@
+using HdIov.KernelLab.Probe;
+
+return LabProbeCommand.Run(args);
