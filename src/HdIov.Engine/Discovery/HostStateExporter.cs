@@ -12,7 +12,7 @@ namespace HdIov.Engine.Discovery;
 /// Today's device state as a spec: one entry per PF with VDEVs (mode siov, counts per type under the keys the
 /// planner expects) or VFs (mode sriov), one per non-PCI mdev parent with VDEVs. PFs whose owned VDEVs came from one
 /// device entry of an earlier spec are written back as that entry (same name, PFs in the same order), so the VDEV
-/// names and UUIDs stay; entries with devices the engine does not own yet get <c>ownership: adopt</c>, so applying
+/// names and UUIDs stay; so do VF sets whose ledger entries name the device entry that declared them; entries with devices the engine does not own yet get <c>ownership: adopt</c>, so applying
 /// the export takes them over instead of creating more. The container attachments of the engine's CDI spec come back
 /// for the VDEVs the export still declares; VM attachments are not observed.
 /// </summary>
@@ -114,7 +114,9 @@ public static class HostStateExporter
 
         var first = members[0];
         return members.All(m =>
-            m.Vdevs.SequenceEqual(first.Vdevs)
+            m.Mode == first.Mode
+            && m.Vfs == first.Vfs
+            && m.Vdevs.SequenceEqual(first.Vdevs)
             && m.Services.SequenceEqual(first.Services, StringComparer.Ordinal));
     }
 
@@ -138,16 +140,17 @@ public static class HostStateExporter
             if (pf.Sriov is { NumVfs: > 0 } sriov)
             {
                 var firstVf = state.Functions.Where(f => f.PhysicalFunction == pf.Address).OrderBy(f => f.Address).FirstOrDefault();
-                var owned = state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == address);
+                var owned = state.Ledger.Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == address);
                 candidates.Add(new Candidate
                 {
+                    Origin = owned is { Entry: { } entry, PfOrdinal: { } ordinal } && Names.IsValid(entry) ? new VdevName(entry, ordinal, string.Empty, 0) : null,
                     SortKey = address,
                     Parent = address,
                     Address = pf.Address,
                     SuggestedName = Prefix(family, pf.Driver) + "-" + AddressName(pf.Address),
                     Mode = SplitMode.Sriov,
                     Vfs = new VfSpec(sriov.NumVfs, firstVf?.Driver),
-                    HasUnowned = !owned,
+                    HasUnowned = owned is null,
                 });
             }
         }
@@ -229,7 +232,7 @@ public static class HostStateExporter
 
         public VfSpec? Vfs { get; init; }
 
-        /// <summary>The device entry and PF ordinal every owned VDEV on this parent was named after; null when they disagree or none is owned.</summary>
+        /// <summary>The device entry and PF ordinal every owned VDEV on this parent was named after (for VFs: that the ledger records for the VF set); null when they disagree or none is owned.</summary>
         public VdevName? Origin { get; init; }
 
         public required bool HasUnowned { get; init; }

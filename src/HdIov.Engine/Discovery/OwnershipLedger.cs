@@ -51,7 +51,8 @@ public enum Persistence
 /// One owned object. <see cref="Uuid"/> and <see cref="VdevName"/> are set for mdevs; <see cref="Parent"/> is the
 /// parent device name (a PCI address or a non-PCI name like <c>mtty</c>); <see cref="Count"/> is set for VFs.
 /// <see cref="Origin"/> says how an mdev came to be; absent (ledgers written before it existed, and every declared
-/// VDEV) means <see cref="VdevOrigin.Declarative"/>.
+/// VDEV) means <see cref="VdevOrigin.Declarative"/>. For VFs, <see cref="Entry"/> and <see cref="PfOrdinal"/> name the
+/// device entry that declared them and the PF's place in it (absent in ledgers written before they existed).
 /// </summary>
 public sealed record LedgerEntry(
     LedgerEntryKind Kind,
@@ -64,7 +65,9 @@ public sealed record LedgerEntry(
     string? Driver = null,
     DateTimeOffset? Recorded = null,
     VdevOrigin? Origin = null,
-    AttachmentRecord? Attachment = null);
+    AttachmentRecord? Attachment = null,
+    string? Entry = null,
+    int? PfOrdinal = null);
 
 /// <summary>
 /// Where an attachment entry hands its device: a VM (<see cref="Uri"/>, <see cref="Domain"/>, whether it was also

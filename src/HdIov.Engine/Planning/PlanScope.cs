@@ -12,7 +12,9 @@ namespace HdIov.Engine.Planning;
 /// only on PFs the spec's own entries select;</item>
 /// <item>the CDI spec keeps every device it already lists except the VDEVs in <see cref="AttachedVdevs"/>, which the
 /// spec's container attachments (re)declare; an attachment may name a VDEV another piece created, found through the
-/// ledger.</item>
+/// ledger;</item>
+/// <item>VM attachments the ledger records and the spec no longer declares are detached only for the VDEVs in
+/// <see cref="AttachedVdevs"/>, so the VM attachments of other pieces stay.</item>
 /// </list>
 /// </summary>
 public sealed record PlanScope(ImmutableHashSet<string> Devices, ImmutableHashSet<string> AttachedVdevs)
@@ -30,4 +32,6 @@ public sealed record PlanScope(ImmutableHashSet<string> Devices, ImmutableHashSe
         IsWholeHost || (Model.VdevName.TryParse(vdevName, out var name) && Devices.Contains(name.Device));
 
     public bool CoversCdiDevice(string vdevName) => IsWholeHost || AttachedVdevs.Contains(vdevName);
+
+    public bool CoversAttachedVdev(string? vdevName) => IsWholeHost || (vdevName is not null && AttachedVdevs.Contains(vdevName));
 }

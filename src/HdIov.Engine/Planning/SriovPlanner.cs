@@ -65,14 +65,14 @@ internal static class SriovPlanner
         {
             context.Add(new PendingStep(
                 countPhase, target.Address, $"{target.Address}/vfs", StepAction.Update,
-                new SetVfCount(pf.Address, 0, desired), current > 0 ? "0 VFs" : $"{current} VFs", $"{desired} VFs", Disruption.None,
+                new SetVfCount(pf.Address, 0, desired, target.Entry.Name, target.PfOrdinal), current > 0 ? "0 VFs" : $"{current} VFs", $"{desired} VFs", Disruption.None,
                 "declared by the spec"));
         }
         else if (!recreated && desired > 0 && !owned && target.Entry.Ownership == OwnershipPolicy.Adopt)
         {
             context.Add(new PendingStep(
                 StepPhase.Persist, target.Address, $"{target.Address}/vfs", StepAction.Update,
-                new SetVfCount(pf.Address, current, desired), $"{current} VFs (not owned)", $"{desired} VFs (owned)", Disruption.None,
+                new SetVfCount(pf.Address, current, desired, target.Entry.Name, target.PfOrdinal), $"{current} VFs (not owned)", $"{desired} VFs (owned)", Disruption.None,
                 "ownership: adopt takes over the existing VFs"));
         }
 

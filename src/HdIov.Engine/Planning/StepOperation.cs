@@ -65,7 +65,9 @@ public sealed record ConfigureQat(PciAddress Pf, int DeviceIndex, string ConfigP
 }
 
 /// <summary>Write <c>sriov_numvfs</c> (to 0 first when changing a non-zero count: the kernel answers EBUSY otherwise).</summary>
-public sealed record SetVfCount(PciAddress Pf, int From, int To) : StepOperation
+/// <remarks><paramref name="Entry"/> and <paramref name="PfOrdinal"/> name the device entry (and the PF's place in it)
+/// that declares the VFs; the ledger keeps them so an export gives the VF set back under that entry's name.</remarks>
+public sealed record SetVfCount(PciAddress Pf, int From, int To, string? Entry = null, int? PfOrdinal = null) : StepOperation
 {
     public override string Describe() => $"set {Pf} sriov_numvfs {From} -> {To}";
 }

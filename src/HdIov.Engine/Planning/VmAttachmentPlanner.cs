@@ -61,7 +61,7 @@ internal static class VmAttachmentPlanner
 
         foreach (var (key, entry) in recorded.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (declared.Contains(key))
+            if (declared.Contains(key) || !context.Scope.CoversAttachedVdev(entry.VdevName))
             {
                 continue;
             }

@@ -1,5 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Net.Client;
+using HdIov.Pulumi.Components;
 using HdIov.Pulumi.Configuration;
 using HdIov.Pulumi.Resources;
 using HdIov.Pulumi.Rpc;
@@ -82,11 +84,16 @@ internal sealed class ProviderService(ProviderSession session) : ResourceProvide
         var handler = Handler(request.Type, request.Urn);
         var oldInputs = StructCodec.Decode(request.OldInputs);
         var news = StructCodec.Decode(request.News);
-        var diff = InputDiff.Compute(oldInputs, news, handler.InputKeys, handler.ReplaceKeys, deleteBeforeReplace: true, request.IgnoreChanges);
+        var diff = InputDiff.Compute(oldInputs, news, handler.InputKeys, handler.Replaces, deleteBeforeReplace: true, request.IgnoreChanges);
         if (diff.Changes == DiffResponse.Types.DiffChanges.DiffNone && !news.Values.Any(v => v.ContainsUnknown)
             && await handler.HasDriftAsync(session.Host, news, request.Urn, Token(context)).ConfigureAwait(false))
         {
-            return InputDiff.Drift(handler.InputKeys.First(news.ContainsKey));
+            diff = InputDiff.Drift(handler.InputKeys.First(news.ContainsKey));
+        }
+
+        if (diff.Changes == DiffResponse.Types.DiffChanges.DiffSome)
+        {
+            await handler.ReviewDiffAsync(session.Host, oldInputs, news, request.Urn, Token(context)).ConfigureAwait(false);
         }
 
         return diff;
@@ -124,6 +131,22 @@ internal sealed class ProviderService(ProviderSession session) : ResourceProvide
         var oldInputs = StructCodec.Decode(request.OldInputs);
         await handler.DeleteAsync(session.Host, request.Id, oldInputs.Count > 0 ? oldInputs : StructCodec.Decode(request.Properties), request.Urn, Token(context)).ConfigureAwait(false);
         return new Empty();
+    }
+
+    public override async Task<ConstructResponse> Construct(ConstructRequest request, ServerCallContext context)
+    {
+        if (request.Type != HostComponent.Type)
+        {
+            throw ProviderErrors.InvalidArgument($"unknown component type '{request.Type}'; this provider has {HostComponent.Type}");
+        }
+
+        using var channel = GrpcChannel.ForAddress("http://" + request.MonitorEndpoint, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = ProviderHost.MaxMessageSize,
+            MaxSendMessageSize = ProviderHost.MaxMessageSize,
+        });
+        var construction = new ComponentConstruction(new ResourceMonitor.ResourceMonitorClient(channel), request, ProviderSession.Version);
+        return await construction.RunAsync(Token(context)).ConfigureAwait(false);
     }
 
     public override Task<Empty> Cancel(Empty request, ServerCallContext context)

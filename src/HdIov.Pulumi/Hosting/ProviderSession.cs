@@ -24,7 +24,7 @@ internal sealed class ProviderSession(EngineLog log, IHostApplicationLifetime li
     {
         new DeviceSplitResource(),
         new PlatformResource(log),
-        new AttachmentResource(),
+        new AttachmentResource(log),
     }.ToDictionary(r => r.Token, StringComparer.Ordinal);
 
     public HostContext Host => _host ?? throw ProviderErrors.FailedPrecondition("the provider is not configured yet (Configure was not called, or its configuration held unknown values)");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Attachments;
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Model;
@@ -11,20 +12,32 @@ namespace HdIov.Pulumi.Resources;
 
 /// <summary>
 /// <c>hdiov:index:Attachment</c>: VDEVs handed to containers (CDI devices <c>hdiov.dev/vdev=&lt;name&gt;</c>) or to a
-/// libvirt domain. Planned with a scope of its own VDEVs, so the CDI spec keeps the devices of other attachments.
-/// The id is <c>container:</c> followed by the VDEV names, comma-separated. VM attachments need the engine's
-/// libvirt attachment steps, which this engine version does not have: they are refused with FailedPrecondition.
+/// libvirt domain (mdev hostdevs through the engine's libvirt steps). Planned with a scope of its own VDEVs, so the CDI
+/// spec keeps the devices of other attachments and the domains keep the hostdevs of other attachments. The id is
+/// <c>container:&lt;vdevs&gt;</c> or <c>vm:&lt;domain&gt;:&lt;vdevs&gt;@&lt;uri&gt;</c>, VDEV names comma-separated.
+/// A change that reaches a running guest only at its next restart (a non-live attachment) is reported in
+/// <c>pendingVmRestart</c> and as a warning: Pulumi has no confirmation step to ask for it.
 /// </summary>
-internal sealed class AttachmentResource : ResourceHandler
+internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
 {
     public const string Type = "hdiov:index:Attachment";
+
+    /// <summary>The connection a VM attachment uses when <c>vm.uri</c> is absent, as in the spec document.</summary>
+    public const string DefaultVmUri = "qemu:///system";
+
     private const string ContainerPrefix = "container:";
+    private const string VmPrefix = "vm:";
+    private const int MaxUriLength = 1024;
 
     public override string Token => Type;
 
     public override IReadOnlyList<string> InputKeys { get; } = ["vdevs", "vm", "container"];
 
-    public override IReadOnlySet<string> ReplaceKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "vm", "container" };
+    public override IReadOnlySet<string> ReplaceKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "container" };
+
+    /// <summary>Another domain or connection replaces the attachment; <c>vm.live</c> alone changes it in place.</summary>
+    public override bool Replaces(string key, PropertyValue? before, PropertyValue? after) =>
+        key == "vm" ? TargetOf(before) != TargetOf(after) : ReplaceKeys.Contains(key);
 
     public override CheckOutcome Check(PropertyMap news, string resourceName)
     {
@@ -69,103 +82,191 @@ internal sealed class AttachmentResource : ResourceHandler
             failures.Add(("vm.name", $"HDIOV1008: the domain name is missing or invalid. Fix: use 1 to {Names.MaxLength} ASCII letters, digits, '-', '_' or '.'"));
         }
 
+        if (vm is not null && Outputs.TextOf(vm, "uri") is { } uri && !IsUri(uri))
+        {
+            failures.Add(("vm.uri", $"HDIOV1006: '{uri}' is not a libvirt connection URI. Fix: write a URI such as \"{DefaultVmUri}\" (printable ASCII, no spaces), or remove 'uri' to use that default"));
+        }
+
         return new CheckOutcome(news, failures);
     }
 
     public override Task<ResourceState> CreateAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken) =>
-        ConvergeAsync(host, inputs, [], preview, cancellationToken);
+        ConvergeAsync(host, inputs, [], preview, urn, cancellationToken);
 
     public override Task<ResourceState> UpdateAsync(HostContext host, string id, PropertyMap oldInputs, PropertyMap news, bool preview, string urn, CancellationToken cancellationToken) =>
-        ConvergeAsync(host, news, VdevsOf(oldInputs), preview, cancellationToken);
+        ConvergeAsync(host, news, VdevsOf(oldInputs), preview, urn, cancellationToken);
 
     public override Task<ResourceState?> ReadAsync(HostContext host, string id, PropertyMap? inputs, string urn, CancellationToken cancellationToken)
     {
-        var state = host.Observe(cancellationToken);
-        if (inputs is null || inputs.Count == 0)
-        {
-            if (!id.StartsWith(ContainerPrefix, StringComparison.Ordinal))
-            {
-                return Task.FromResult<ResourceState?>(null);
-            }
-
-            inputs = new PropertyMap(
-            [
-                KeyValuePair.Create("vdevs", Outputs.Texts(id[ContainerPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries))),
-                KeyValuePair.Create("container", Outputs.Object(("cdi", PropertyValue.From(true)))),
-            ]);
-        }
-
-        var vdevs = VdevsOf(inputs);
-        var listed = CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.VdevName).ToHashSet(StringComparer.Ordinal);
-        var present = vdevs.Where(listed.Contains).ToList();
-        if (present.Count == 0)
+        var imported = inputs is null || inputs.Count == 0;
+        inputs = imported ? InputsOfId(id) : inputs;
+        if (inputs is null)
         {
             return Task.FromResult<ResourceState?>(null);
         }
 
-        var observedInputs = inputs.With("vdevs", Outputs.Texts(present));
-        return Task.FromResult<ResourceState?>(new ResourceState(IdOf(present), Outputs.Merge(observedInputs, Computed(state, present, preview: false)), observedInputs));
+        var vdevs = VdevsOf(inputs);
+        if (TargetOf(inputs.Get("vm")) is not { } target)
+        {
+            var state = host.Observe(cancellationToken);
+            var listed = CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.VdevName).ToHashSet(StringComparer.Ordinal);
+            var present = vdevs.Where(listed.Contains).ToList();
+            return Task.FromResult(present.Count == 0 ? null : Observed(inputs, present, state, null));
+        }
+
+        using var machines = host.VirtualMachines();
+        var observed = host.Observe(SpecOf(host, inputs), machines, cancellationToken);
+        var domain = observed.Domains.First(d => d.Matches(target.Uri, target.Name));
+        if (domain.Status == DomainStatus.Missing)
+        {
+            return Task.FromResult<ResourceState?>(null);
+        }
+
+        if (domain.Status != DomainStatus.Found)
+        {
+            throw ProviderErrors.FailedPrecondition($"the domain '{target.Name}' at {target.Uri} cannot be read: {domain.Problem}. Fix: {domain.Fix}");
+        }
+
+        var attached = vdevs.Where(v => UuidOf(observed, v) is { } uuid && (domain.Config.Mdevs.Contains(uuid) || domain.Live.Mdevs.Contains(uuid))).ToList();
+        if (attached.Count == 0)
+        {
+            return Task.FromResult<ResourceState?>(null);
+        }
+
+        if (imported)
+        {
+            // Written as a program would write it: the defaults (qemu:///system, live) left out, so the import diffs clean.
+            var hotPlugged = !domain.Active || attached.All(v => domain.Live.Mdevs.Contains(UuidOf(observed, v)!.Value));
+            var vm = new List<(string, PropertyValue)> { ("name", PropertyValue.From(target.Name)) };
+            if (target.Uri != DefaultVmUri)
+            {
+                vm.Add(("uri", PropertyValue.From(target.Uri)));
+            }
+
+            if (!hotPlugged)
+            {
+                vm.Add(("live", PropertyValue.From(false)));
+            }
+
+            inputs = inputs.With("vm", Outputs.Object([.. vm]));
+        }
+
+        return Task.FromResult<ResourceState?>(Observed(inputs, attached, observed, domain));
     }
 
     public override async Task DeleteAsync(HostContext host, string id, PropertyMap oldInputs, string urn, CancellationToken cancellationToken)
     {
-        if (Outputs.MapOf(oldInputs, "container") is null)
-        {
-            return;
-        }
-
         var spec = new HostSpec(host.HostName, PlatformSpec.Empty, [], []);
-        await host.ConvergeAsync(spec, PlanScope.Of([], VdevsOf(oldInputs)), apply: true, cancellationToken).ConfigureAwait(false);
+        var scope = PlanScope.Of([], VdevsOf(oldInputs));
+        if (Outputs.MapOf(oldInputs, "container") is not null)
+        {
+            await host.ConvergeAsync(spec, scope, apply: true, cancellationToken).ConfigureAwait(false);
+        }
+        else if (Outputs.MapOf(oldInputs, "vm") is not null)
+        {
+            using var machines = host.VirtualMachines();
+            await host.ConvergeAsync(spec, scope, apply: true, cancellationToken, machines).ConfigureAwait(false);
+        }
     }
 
     public override async Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken)
     {
-        if (Outputs.MapOf(inputs, "container") is null)
+        var scope = PlanScope.Of([], VdevsOf(inputs));
+        if (Outputs.MapOf(inputs, "container") is not null)
         {
-            return false;
+            return !(await host.ConvergeAsync(SpecOf(host, inputs), scope, apply: false, cancellationToken).ConfigureAwait(false)).Plan.IsEmpty;
         }
 
-        var converged = await host.ConvergeAsync(SpecOf(host, inputs), PlanScope.Of([], VdevsOf(inputs)), apply: false, cancellationToken).ConfigureAwait(false);
-        return !converged.Plan.IsEmpty;
+        using var machines = host.VirtualMachines();
+        return !(await host.ConvergeAsync(SpecOf(host, inputs), scope, apply: false, cancellationToken, machines).ConfigureAwait(false)).Plan.IsEmpty;
     }
 
-    private static async Task<ResourceState> ConvergeAsync(HostContext host, PropertyMap inputs, IReadOnlyList<string> previous, bool preview, CancellationToken cancellationToken)
+    /// <summary>Warns when the change reaches a running guest only at its next restart: the engine would ask first, Pulumi cannot.</summary>
+    public override async Task ReviewDiffAsync(HostContext host, PropertyMap oldInputs, PropertyMap news, string urn, CancellationToken cancellationToken)
     {
-        if (Outputs.MapOf(inputs, "vm") is { } vm)
+        if (TargetOf(news.Get("vm")) is null || news.Values.Any(v => v.ContainsUnknown))
         {
-            throw ProviderErrors.FailedPrecondition(
-                $"attaching VDEVs to the libvirt domain '{Outputs.TextOf(vm, "name")}' is not supported by this engine version (it has no libvirt attachment steps yet). " +
-                "Fix: attach to containers (container: { cdi: true }), or add <hostdev mode='subsystem' type='mdev'> entries with the VDEV UUIDs (the DeviceSplit's virtualDevices output) to the domain yourself");
+            return;
         }
 
+        using var machines = host.VirtualMachines();
+        try
+        {
+            var scope = PlanScope.Of([], VdevsOf(news).Concat(VdevsOf(oldInputs)));
+            var converged = await host.ConvergeAsync(SpecOf(host, news), scope, apply: false, cancellationToken, machines).ConfigureAwait(false);
+            if (RestartSteps(converged.Plan) is { Count: > 0 } restart)
+            {
+                await log.WarningAsync("this change reaches the running VM only when it restarts: " + string.Join("; ", restart), urn).ConfigureAwait(false);
+            }
+        }
+        catch (PlanRejectedException)
+        {
+            // Create or Update reports the reasons with the proper status; a diff only informs.
+        }
+    }
+
+    private async Task<ResourceState> ConvergeAsync(HostContext host, PropertyMap inputs, IReadOnlyList<string> previous, bool preview, string urn, CancellationToken cancellationToken)
+    {
         if (preview && inputs.Values.Any(v => v.ContainsUnknown))
         {
-            return new ResourceState(string.Empty, Outputs.Merge(inputs, [("cdiDevices", PropertyValue.Unknown), ("virtualDevices", PropertyValue.Unknown)]), inputs);
+            return new ResourceState(string.Empty, Outputs.Merge(inputs, [("cdiDevices", PropertyValue.Unknown), ("virtualDevices", PropertyValue.Unknown), ("pendingVmRestart", PropertyValue.Unknown)]), inputs);
         }
 
         var vdevs = VdevsOf(inputs);
         var spec = SpecOf(host, inputs);
         var scope = PlanScope.Of([], vdevs.Concat(previous));
+        using var machines = TargetOf(inputs.Get("vm")) is null ? null : host.VirtualMachines();
         try
         {
-            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken).ConfigureAwait(false);
-            return new ResourceState(IdOf(vdevs), Outputs.Merge(inputs, Computed(converged.State, vdevs, preview)), inputs);
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, machines).ConfigureAwait(false);
+            var restart = RestartSteps(converged.Plan);
+            if (restart.Count > 0)
+            {
+                await log.WarningAsync("the VM gets this change only when it restarts: " + string.Join("; ", restart), urn).ConfigureAwait(false);
+            }
+
+            var domain = TargetOf(inputs.Get("vm")) is { } target ? converged.State.Domains.FirstOrDefault(d => d.Matches(target.Uri, target.Name)) : null;
+            var outputs = Outputs.Merge(inputs, Computed(converged.State, vdevs, inputs, preview, domain, preview ? restart : null));
+            return new ResourceState(IdOf(inputs), outputs, inputs);
+        }
+        catch (PlanRejectedException rejected) when (preview && rejected.Diagnostics.All(d => d.Code == DiagnosticCodes.VdevNotPlanned))
+        {
+            // A preview of a new program: the DeviceSplit that makes these VDEVs is itself only previewed, so they are not on the host yet.
+            return new ResourceState(IdOf(inputs), Outputs.Merge(inputs, Computed(host.Observe(cancellationToken), vdevs, inputs, preview: true, null, [])), inputs);
         }
         catch (ApplyFailedException failed)
         {
-            var state = host.Observe(CancellationToken.None);
-            throw new PartialApplyException(new ResourceState(IdOf(vdevs), Outputs.Merge(inputs, Computed(state, vdevs, false)), inputs), failed);
+            var state = machines is null ? host.Observe(CancellationToken.None) : host.Observe(spec, machines, CancellationToken.None);
+            var domain = TargetOf(inputs.Get("vm")) is { } target ? state.Domains.FirstOrDefault(d => d.Matches(target.Uri, target.Name)) : null;
+            throw new PartialApplyException(new ResourceState(IdOf(inputs), Outputs.Merge(inputs, Computed(state, vdevs, inputs, false, domain, null)), inputs), failed);
         }
+    }
+
+    private static ResourceState Observed(PropertyMap inputs, List<string> present, HostState state, DomainObservation? domain)
+    {
+        var observedInputs = inputs.With("vdevs", Outputs.Texts(present));
+        return new ResourceState(IdOf(observedInputs), Outputs.Merge(observedInputs, Computed(state, present, observedInputs, preview: false, domain, null)), observedInputs);
     }
 
     private static HostSpec SpecOf(HostContext host, PropertyMap inputs)
     {
         var names = VdevsOf(inputs).Select(n => VdevName.TryParse(n, out var parsed) ? parsed : throw ProviderErrors.InvalidArgument($"'{n}' is not a VDEV name"));
+        if (TargetOf(inputs.Get("vm")) is { } target)
+        {
+            var live = Outputs.MapOf(inputs, "vm")!.Get("live")?.Reveal() is not BoolValue { Value: false };
+            return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], new VmTarget(target.Name, target.Uri, live), null)]);
+        }
+
         var cdi = Outputs.MapOf(inputs, "container")?.Get("cdi")?.Reveal() is not BoolValue { Value: false };
         return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], null, new ContainerTarget(cdi))]);
     }
 
-    private static IEnumerable<(string, PropertyValue)> Computed(HostState state, IReadOnlyList<string> vdevs, bool preview)
+    /// <summary>
+    /// CDI device names (container attachments), the VDEVs' UUIDs and IOMMU groups, and what waits for a VM restart:
+    /// in a preview the plan's steps that need one; otherwise VDEVs in the domain's persistent definition and not in
+    /// the running guest, or the other way round.
+    /// </summary>
+    private static IEnumerable<(string, PropertyValue)> Computed(HostState state, IReadOnlyList<string> vdevs, PropertyMap inputs, bool preview, DomainObservation? domain, IReadOnlyList<string>? plannedRestarts)
     {
         var devices = new List<PropertyValue>();
         foreach (var name in vdevs)
@@ -178,15 +279,73 @@ internal sealed class AttachmentResource : ResourceHandler
                 ("iommuGroup", mdev?.IommuGroup is { } group ? PropertyValue.From(group) : preview ? PropertyValue.Unknown : PropertyValue.Null)));
         }
 
+        var container = Outputs.MapOf(inputs, "container") is not null;
+        var pending = plannedRestarts ?? (domain is { Status: DomainStatus.Found, Active: true }
+            ? [.. vdevs.Where(v => UuidOf(state, v) is { } uuid && domain.Config.Mdevs.Contains(uuid) != domain.Live.Mdevs.Contains(uuid))
+                .Select(v => domain.Config.Mdevs.Contains(UuidOf(state, v)!.Value)
+                    ? $"{v} is in the definition of {domain.Name} and reaches the guest when it restarts"
+                    : $"{v} is still in the running guest {domain.Name} and leaves it when it restarts")]
+            : new List<string>());
         return
         [
-            ("cdiDevices", Outputs.Texts(vdevs.Select(v => $"{CdiSpecDocument.Kind}={CdiSpecDocument.DeviceName(v)}"))),
+            ("cdiDevices", container ? Outputs.Texts(vdevs.Select(v => $"{CdiSpecDocument.Kind}={CdiSpecDocument.DeviceName(v)}")) : Outputs.Texts([])),
             ("virtualDevices", PropertyValue.From(devices)),
+            ("pendingVmRestart", Outputs.Texts(pending)),
         ];
+    }
+
+    private static List<string> RestartSteps(Plan plan) =>
+        [.. plan.Steps.Where(s => s.Disruption == Disruption.VmRestart).Select(s => $"{s.Description} ({s.Reason})")];
+
+    private static Guid? UuidOf(HostState state, string vdev) =>
+        state.Ledger.Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == vdev)?.Uuid;
+
+    /// <summary>The domain and connection a <c>vm</c> input names (the connection defaulted); null for anything else.</summary>
+    private static (string Name, string Uri)? TargetOf(PropertyValue? vm) =>
+        vm?.Reveal() is ObjectValue o && Outputs.TextOf(o.Map, "name") is { } name
+            ? (name, Outputs.TextOf(o.Map, "uri") ?? DefaultVmUri)
+            : null;
+
+    private static PropertyMap? InputsOfId(string id)
+    {
+        if (id.StartsWith(ContainerPrefix, StringComparison.Ordinal))
+        {
+            return new PropertyMap(
+            [
+                KeyValuePair.Create("vdevs", Outputs.Texts(id[ContainerPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries))),
+                KeyValuePair.Create("container", Outputs.Object(("cdi", PropertyValue.From(true)))),
+            ]);
+        }
+
+        var at = id.IndexOf('@', StringComparison.Ordinal);
+        var colon = id.IndexOf(':', VmPrefix.Length);
+        if (!id.StartsWith(VmPrefix, StringComparison.Ordinal) || at < 0 || colon < 0 || colon > at)
+        {
+            return null;
+        }
+
+        return new PropertyMap(
+        [
+            KeyValuePair.Create("vdevs", Outputs.Texts(id[(colon + 1)..at].Split(',', StringSplitOptions.RemoveEmptyEntries))),
+            KeyValuePair.Create("vm", Outputs.Object(("name", PropertyValue.From(id[VmPrefix.Length..colon])), ("uri", PropertyValue.From(id[(at + 1)..])))),
+        ]);
     }
 
     private static ImmutableArray<string> VdevsOf(PropertyMap inputs) =>
         inputs.Get("vdevs")?.Reveal() is ArrayValue list ? [.. list.Items.OfType<StringValue>().Select(s => s.Value)] : [];
 
-    private static string IdOf(IEnumerable<string> vdevs) => ContainerPrefix + string.Join(',', vdevs);
+    private static string IdOf(PropertyMap inputs) =>
+        TargetOf(inputs.Get("vm")) is { } target
+            ? $"{VmPrefix}{target.Name}:{string.Join(',', VdevsOf(inputs))}@{target.Uri}"
+            : ContainerPrefix + string.Join(',', VdevsOf(inputs));
+
+    private static bool IsUri(string text)
+    {
+        var schemeEnd = text.IndexOf(':', StringComparison.Ordinal);
+        return text.Length is > 0 and <= MaxUriLength
+            && text.All(c => c is > ' ' and <= '~')
+            && schemeEnd > 0
+            && char.IsAsciiLetter(text[0])
+            && text[..schemeEnd].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
+    }
 }

@@ -66,7 +66,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
                 return Task.FromResult<ResourceState?>(null);
             }
 
-            inputs = InputsOf(exported);
+            inputs = SpecInputs.Device(exported);
         }
 
         var spec = SpecDocument.LoadDevice(host.HostName, DocumentInputs(inputs), urn);
@@ -258,51 +258,5 @@ internal sealed class DeviceSplitResource : ResourceHandler
             ("virtualDevices", PropertyValue.From(vdevs)),
             ("virtualFunctions", vfs is null ? PropertyValue.Unknown : PropertyValue.From(vfs)),
         ];
-    }
-
-    /// <summary>Inputs for an imported entry, as the exporter reconstructs it from the ledger and the host.</summary>
-    private static PropertyMap InputsOf(DeviceSpec device)
-    {
-        var select = new List<(string, PropertyValue)>();
-        if (device.Select.PciAddress is { } address)
-        {
-            select.Add(("pciAddress", PropertyValue.From(address.ToString())));
-        }
-        else if (!device.Select.PciAddresses.IsDefaultOrEmpty)
-        {
-            select.Add(("pciAddresses", Outputs.Texts(device.Select.PciAddresses.Select(a => a.ToString()))));
-        }
-        else if (device.Select.Parent is { } parent)
-        {
-            select.Add(("parent", PropertyValue.From(parent)));
-        }
-
-        var fields = new List<(string, PropertyValue)>
-        {
-            ("name", PropertyValue.From(device.Name)),
-            ("select", Outputs.Object([.. select])),
-            ("mode", PropertyValue.From(device.Mode.ToString().ToLowerInvariant())),
-        };
-        if (!device.Services.IsDefaultOrEmpty)
-        {
-            fields.Add(("services", Outputs.Texts(device.Services)));
-        }
-
-        if (device.Mode == SplitMode.Siov)
-        {
-            fields.Add(("vdevs", PropertyValue.From(new PropertyMap(device.Vdevs.Select(v => KeyValuePair.Create(v.Key, PropertyValue.From(v.Value)))))));
-        }
-
-        if (device.Vfs is { } vfs)
-        {
-            fields.Add(("vfs", vfs.Driver is null ? Outputs.Object(("count", PropertyValue.From(vfs.Count))) : Outputs.Object(("count", PropertyValue.From(vfs.Count)), ("driver", PropertyValue.From(vfs.Driver)))));
-        }
-
-        if (device.Ownership != OwnershipPolicy.Keep)
-        {
-            fields.Add(("ownership", PropertyValue.From(device.Ownership.ToString().ToLowerInvariant())));
-        }
-
-        return new PropertyMap(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
@@ -28,11 +29,26 @@ internal sealed class HostContext(IHost host, string hostName)
 
     public HostState Observe(CancellationToken cancellationToken) => new HostObserver(Host).Observe(cancellationToken);
 
+    /// <summary>The host's libvirt connections (a simulated host's mapped URIs); the caller disposes them.</summary>
+    public LibvirtVirtualMachines VirtualMachines() => LibvirtVirtualMachines.For(Host);
+
+    /// <summary>The host with the libvirt domains the spec and the ledger name, read through <paramref name="machines"/>.</summary>
+    public HostState Observe(HostSpec spec, IVirtualMachines machines, CancellationToken cancellationToken) =>
+        DomainObserver.Observe(Observe(cancellationToken), spec, machines);
+
     /// <summary>
-    /// Plans the partial spec on a fresh observation (with the BIOS as <paramref name="redfish"/>'s BMC reports it, when
-    /// given); with <paramref name="apply"/> also applies it, retrying a plan another process made stale.
+    /// Plans the partial spec on a fresh observation; with <paramref name="apply"/> also applies it, retrying a plan
+    /// another process made stale. With <paramref name="machines"/> the observation includes the domains the spec and
+    /// the ledger name, and the apply may change them; with <paramref name="redfish"/> it includes the BIOS as that BMC
+    /// reports it, and the apply may write its pending settings.
     /// </summary>
-    public async Task<Converged> ConvergeAsync(HostSpec spec, PlanScope scope, bool apply, CancellationToken cancellationToken, RedfishConnection? redfish = null)
+    public async Task<Converged> ConvergeAsync(
+        HostSpec spec,
+        PlanScope scope,
+        bool apply,
+        CancellationToken cancellationToken,
+        IVirtualMachines? machines = null,
+        RedfishConnection? redfish = null)
     {
         var gate = Gates.GetOrAdd(Host.Root, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +56,8 @@ internal sealed class HostContext(IHost host, string hostName)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var state = RedfishBiosObserver.Observe(Observe(cancellationToken), redfish, cancellationToken);
+                var observed = machines is null ? Observe(cancellationToken) : Observe(spec, machines, cancellationToken);
+                var state = RedfishBiosObserver.Observe(observed, redfish, cancellationToken);
                 var plan = Planner.Plan(spec, state, scope);
                 if (!apply)
                 {
@@ -49,8 +66,9 @@ internal sealed class HostContext(IHost host, string hostName)
 
                 try
                 {
-                    var result = new Executor(Host, new ApplyOptions { Redfish = redfish }).Apply(plan, null, cancellationToken);
-                    return new Converged(plan, result, RedfishBiosObserver.Observe(result.FinalState, redfish, cancellationToken));
+                    var result = new Executor(Host, new ApplyOptions { VirtualMachines = machines, Redfish = redfish }).Apply(plan, null, cancellationToken);
+                    var final = machines is null ? result.FinalState : DomainObserver.Observe(result.FinalState, spec, machines);
+                    return new Converged(plan, result, RedfishBiosObserver.Observe(final, redfish, cancellationToken));
                 }
                 catch (StalePlanException) when (attempt < StaleRetries)
                 {

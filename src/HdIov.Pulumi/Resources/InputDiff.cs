@@ -15,6 +15,16 @@ internal static class InputDiff
         IEnumerable<string> keys,
         IReadOnlySet<string> replaceKeys,
         bool deleteBeforeReplace,
+        IEnumerable<string>? ignoreChanges = null) =>
+        Compute(olds, news, keys, (key, _, _) => replaceKeys.Contains(key), deleteBeforeReplace, ignoreChanges);
+
+    /// <summary>The diff with <paramref name="replaces"/> deciding, per changed key and its two values, whether the change forces a replacement.</summary>
+    public static DiffResponse Compute(
+        PropertyMap olds,
+        PropertyMap news,
+        IEnumerable<string> keys,
+        Func<string, PropertyValue?, PropertyValue?, bool> replaces,
+        bool deleteBeforeReplace,
         IEnumerable<string>? ignoreChanges = null)
     {
         var ignored = new HashSet<string>(ignoreChanges ?? [], StringComparer.Ordinal);
@@ -33,7 +43,7 @@ internal static class InputDiff
                 continue;
             }
 
-            var replace = replaceKeys.Contains(key);
+            var replace = replaces(key, before, after);
             var kind = (before, after) switch
             {
                 (null, _) => replace ? PropertyDiff.Types.Kind.AddReplace : PropertyDiff.Types.Kind.Add,

@@ -13,7 +13,9 @@ namespace HdIov.Pulumi.Resources;
 /// <c>pendingReboot</c> until the host has rebooted. With <c>bios.source: redfish</c> the settings go to the host's BMC:
 /// <c>bios.redfish</c> names the service (endpoint, system, caCertificate, insecure, as in the spec document) and its
 /// account (username, password: the password is always secret), else the provider's bmc* configuration is used.
-/// Delete leaves the platform as it is: kernel arguments, BIOS settings and hugepages have no owner to give them back to.
+/// Delete leaves the platform as it is (see docs/pulumi.md: reverting would need the host's earlier settings, which
+/// nothing recorded, and could take away what the running VMs and the other resources rely on). Import reads the
+/// platform as configured (<see cref="ObservedPlatform"/>).
 /// </summary>
 internal sealed class PlatformResource(EngineLog log) : ResourceHandler
 {
@@ -57,9 +59,13 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
             return null;
         }
 
-        inputs ??= PropertyMap.Empty;
+        if (inputs is null || inputs.Count == 0)
+        {
+            inputs = SpecInputs.Platform(ObservedPlatform.Of(host.Observe(cancellationToken)));
+        }
+
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, Bmc(host, inputs, spec)).ConfigureAwait(false);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, redfish: Bmc(host, inputs, spec)).ConfigureAwait(false);
         return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
     }
 
@@ -69,7 +75,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     public override async Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken)
     {
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, Bmc(host, inputs, spec)).ConfigureAwait(false);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, redfish: Bmc(host, inputs, spec)).ConfigureAwait(false);
         return !converged.Plan.IsEmpty;
     }
 
@@ -85,7 +91,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         var bmc = Bmc(host, inputs, spec);
         try
         {
-            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, bmc).ConfigureAwait(false);
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, redfish: bmc).ConfigureAwait(false);
             if (!preview)
             {
                 converged = converged with { Plan = Planner.Plan(spec, converged.State, scope) };
@@ -95,7 +101,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         }
         catch (ApplyFailedException failed)
         {
-            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None, bmc).ConfigureAwait(false);
+            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None, redfish: bmc).ConfigureAwait(false);
             throw new PartialApplyException(new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(after)), inputs), failed);
         }
     }

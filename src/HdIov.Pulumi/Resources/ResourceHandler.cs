@@ -17,6 +17,12 @@ internal abstract class ResourceHandler
     /// <summary>Inputs whose change re-creates what the resource made (new VDEV names and UUIDs, another PF).</summary>
     public abstract IReadOnlySet<string> ReplaceKeys { get; }
 
+    /// <summary>Whether a change of this top-level input, from <paramref name="before"/> to <paramref name="after"/>, forces a replacement.</summary>
+    public virtual bool Replaces(string key, PropertyValue? before, PropertyValue? after) => ReplaceKeys.Contains(key);
+
+    /// <summary>Tells the user, through the engine's log, what a diff with changes will do that the diff cannot say (nothing by default).</summary>
+    public virtual Task ReviewDiffAsync(HostContext host, PropertyMap oldInputs, PropertyMap news, string urn, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Checks and normalises inputs; secret envelopes stay as they came.</summary>
     public abstract CheckOutcome Check(PropertyMap news, string resourceName);
 

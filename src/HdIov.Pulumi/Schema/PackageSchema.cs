@@ -12,6 +12,16 @@ internal static class PackageSchema
 {
     public const string Package = "hdiov";
 
+    /// <summary>The string enums of the spec document, as schema enum types (SDKs get them as enums).</summary>
+    private static readonly (string Name, string Description, (string Value, string Name)[] Values)[] Enums =
+    [
+        ("SplitMode", "How a PF is split.", [("siov", "Siov"), ("sriov", "Sriov"), ("none", "None")]),
+        ("Ownership", "What the engine may do with devices it did not create.", [("keep", "Keep"), ("adopt", "Adopt"), ("prune", "Prune")]),
+        ("BiosSource", "Where BIOS settings are applied.", [("redfish", "Redfish"), ("firmware-attributes", "FirmwareAttributes"), ("none", "None")]),
+        ("IommuMode", "The IOMMU mode the kernel boots with.", [("scalable", "Scalable"), ("legacy", "Legacy"), ("off", "Off")]),
+        ("HugepageSize", "A hugepage size.", [("2Mi", "Size2Mi"), ("1Gi", "Size1Gi")]),
+    ];
+
     public static string Build(string version)
     {
         var config = ConfigProperties();
@@ -85,11 +95,11 @@ internal static class PackageSchema
         {
             ["name"] = Prop("string", "The entry's name; every VDEV is named '<name>/<PF ordinal>/<type>/<ordinal>'. Default: the resource name. Changing it re-creates the VDEVs under new names and UUIDs.", replace: true),
             ["select"] = Ref("Selector", "Which PFs: exactly one of pciAddress, pciAddresses, driver, vendor and device, or parent. Changing it re-creates the split.", replace: true),
-            ["mode"] = Enum(["siov", "sriov", "none"], "siov: VDEVs from vdevs; sriov: VFs from vfs; none: no split (what the entry owned is removed). Changing it re-creates the split.", replace: true),
+            ["mode"] = Enum("SplitMode", "siov: VDEVs from vdevs; sriov: VFs from vfs; none: no split (what the entry owned is removed). Changing it re-creates the split.", replace: true),
             ["services"] = Array("string", "QAT only: the services the PF's configuration enables (sym, asym, dc)."),
             ["vdevs"] = Map("integer", "Mode siov: VDEVs per selected PF, by type (asym, sym, dc for QAT; ice-vdcm for E810; the mdev type id otherwise)."),
             ["vfs"] = Ref("Vfs", "Mode sriov: VFs per PF and the driver to bind them to."),
-            ["ownership"] = Enum(["keep", "adopt", "prune"], "What the engine may do with devices on these PFs it did not create: keep (default), adopt, or prune."),
+            ["ownership"] = Enum("Ownership", "What the engine may do with devices on these PFs it did not create: keep (default), adopt, or prune."),
         },
         required: ["select", "mode"],
         outputs: new JsonObject
@@ -101,11 +111,11 @@ internal static class PackageSchema
         });
 
     private static JsonObject Attachment() => Resource(
-        "VDEVs handed to containers as CDI devices (hdiov.dev/vdev=<name> in /etc/cdi/hdiov.json) or to a libvirt domain. Other attachments' CDI devices are kept.",
+        "VDEVs handed to containers as CDI devices (hdiov.dev/vdev=<name> in /etc/cdi/hdiov.json) or to a libvirt domain as mdev hostdevs. Other attachments' CDI devices and hostdevs are kept.",
         new JsonObject
         {
             ["vdevs"] = Array("string", "The VDEVs by name, e.g. qat/0/asym/0 (a DeviceSplit's name, PF ordinal, type, ordinal)."),
-            ["vm"] = Ref("VmTarget", "Attach to this libvirt domain. Changing between vm and container re-creates the attachment.", replace: true),
+            ["vm"] = Ref("VmTarget", "Attach to this libvirt domain as mdev hostdevs. Another domain or URI, or changing between vm and container, re-creates the attachment."),
             ["container"] = Ref("ContainerTarget", "Publish the VDEVs as CDI devices for container runtimes.", replace: true),
         },
         required: ["vdevs"],
@@ -113,6 +123,7 @@ internal static class PackageSchema
         {
             ["cdiDevices"] = Array("string", "The fully qualified CDI device names a container asks for."),
             ["virtualDevices"] = ArrayOf("AttachedDevice", "The attached VDEVs with their UUIDs and IOMMU groups."),
+            ["pendingVmRestart"] = Array("string", "VM attachments only: changes that reach the running guest when it restarts (a non-live attachment to a running domain)."),
         });
 
     private static JsonObject HostComponent()
@@ -128,16 +139,38 @@ internal static class PackageSchema
             outputs: new JsonObject
             {
                 ["hostName"] = Prop("string", "metadata.name of the document."),
+                ["platform"] = Prop("string", "The URN of the Platform child, absent when the document has no platform section."),
+                ["deviceSplits"] = Array("string", "The URNs of the DeviceSplit children, one per device entry, in document order."),
+                ["attachments"] = Array("string", "The URNs of the Attachment children, one per attachment, in document order."),
+                ["deviceSplitCount"] = Prop("integer", "How many DeviceSplit children the component has."),
+                ["attachmentCount"] = Prop("integer", "How many Attachment children the component has."),
             });
         resource["isComponent"] = true;
+        resource["required"] = new JsonArray([.. resource["required"]!.AsArray().Where(r => r!.GetValue<string>() != "platform").Select(r => r!.DeepClone())]);
         return resource;
     }
 
-    private static JsonObject Types() => new()
+    private static JsonObject Types()
+    {
+        var types = TypeObjects();
+        foreach (var (name, description, values) in Enums)
+        {
+            types[TypeToken(name)] = new JsonObject
+            {
+                ["type"] = "string",
+                ["description"] = description,
+                ["enum"] = new JsonArray([.. values.Select(v => (JsonNode)new JsonObject { ["value"] = v.Value, ["name"] = v.Name })]),
+            };
+        }
+
+        return types;
+    }
+
+    private static JsonObject TypeObjects() => new()
     {
         [TypeToken("Bios")] = ObjectType("BIOS settings.", new JsonObject
         {
-            ["source"] = Enum(["redfish", "firmware-attributes", "none"], "Where the settings are applied: firmware-attributes (the kernel's firmware-attributes class), redfish (the BMC's pending BIOS settings over HTTPS, applied by the firmware at the next reboot), none (checked only)."),
+            ["source"] = Enum("BiosSource", "Where the settings are applied: firmware-attributes (the kernel's firmware-attributes class), redfish (the BMC's pending BIOS settings over HTTPS, applied by the firmware at the next reboot), none (checked only)."),
             ["settings"] = Map("string", "Vendor-neutral switches virtualization, vtd, sriov, x2apic, enqcmd: enabled or disabled."),
             ["attributes"] = Map("string", "Raw vendor BIOS attributes by name."),
             ["redfish"] = Ref("RedfishAccount", "The BMC account for source redfish, when it differs from the provider's bmc* configuration."),
@@ -153,12 +186,12 @@ internal static class PackageSchema
         }),
         [TypeToken("Iommu")] = ObjectType("The IOMMU mode.", new JsonObject
         {
-            ["mode"] = Enum(["scalable", "legacy", "off"], "scalable is needed for SIOV (intel_iommu=on,sm_on)."),
+            ["mode"] = Enum("IommuMode", "scalable is needed for SIOV (intel_iommu=on,sm_on)."),
             ["passthrough"] = Prop("boolean", "iommu=pt for devices the host keeps."),
         }, ["mode"]),
         [TypeToken("Hugepages")] = ObjectType("One hugepage pool.", new JsonObject
         {
-            ["size"] = Enum(["2Mi", "1Gi"], "The page size."),
+            ["size"] = Enum("HugepageSize", "The page size."),
             ["perNode"] = Prop("integer", "Pages per NUMA node."),
         }, ["size", "perNode"]),
         [TypeToken("Selector")] = ObjectType("Which PFs a DeviceSplit splits; exactly one form.", new JsonObject
@@ -198,9 +231,9 @@ internal static class PackageSchema
         }),
         [TypeToken("VmTarget")] = ObjectType("A libvirt domain.", new JsonObject
         {
-            ["name"] = Prop("string", "The domain name."),
-            ["uri"] = Prop("string", "The libvirt connection URI; default qemu:///system."),
-            ["live"] = Prop("boolean", "Also attach to the running domain; default true."),
+            ["name"] = Prop("string", "The domain name. Changing it re-creates the attachment.", replace: true),
+            ["uri"] = Prop("string", "The libvirt connection URI; default qemu:///system. Changing it re-creates the attachment.", replace: true),
+            ["live"] = Prop("boolean", "Also hot-plug into the running domain; default true. With false a running guest gets the change when it restarts (reported in pendingVmRestart)."),
         }, ["name"]),
         [TypeToken("ContainerTarget")] = ObjectType("Container runtimes through CDI.", new JsonObject
         {
@@ -268,10 +301,11 @@ internal static class PackageSchema
         return result;
     }
 
-    private static JsonObject Enum(string[] values, string description, bool replace = false)
+    /// <summary>A string property whose values are one of the enum type's (see <see cref="Enums"/>).</summary>
+    private static JsonObject Enum(string type, string description, bool replace = false)
     {
-        var result = Prop("string", description + " One of: " + string.Join(", ", values) + ".", replace: replace);
-        return result;
+        var values = Enums.Single(e => e.Name == type).Values.Select(v => v.Value);
+        return Ref(type, description + " One of: " + string.Join(", ", values) + ".", replace);
     }
 
     private static JsonObject Array(string itemType, string description) => new()

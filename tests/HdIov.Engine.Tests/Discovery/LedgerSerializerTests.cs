@@ -39,6 +39,22 @@ public sealed class LedgerSerializerTests
         Assert.DoesNotContain("origin", LedgerSerializer.Write(new OwnershipLedger([old])), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Read_VfSetWithoutEntry_ReadsAsUnnamed_AndTheEntryNameRoundTrips()
+    {
+        const string Old = "{\"version\": 1, \"entries\": [{\"kind\": \"VirtualFunctions\", \"parent\": \"0000:f7:00.0\", \"count\": 4}]}";
+        var named = new LedgerEntry(LedgerEntryKind.VirtualFunctions, "0000:f7:00.0", Count: 4, Entry: "e810", PfOrdinal: 1);
+
+        var old = Assert.Single(LedgerSerializer.Read(Old).Entries);
+        var json = LedgerSerializer.Write(new OwnershipLedger([named]));
+
+        Assert.Null(old.Entry);
+        Assert.Null(old.PfOrdinal);
+        Assert.Contains("\"entry\": \"e810\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"pfOrdinal\": 1", json, StringComparison.Ordinal);
+        Assert.Equal(named, Assert.Single(LedgerSerializer.Read(json).Entries));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"version\": 2, \"entries\": []}")]

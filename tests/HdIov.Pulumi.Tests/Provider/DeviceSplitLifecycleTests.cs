@@ -126,6 +126,32 @@ public sealed class DeviceSplitLifecycleTests
     }
 
     [Fact]
+    public async Task DeviceSplit_SriovImportByEntryName_ReturnsInputsThatCheckAndDiffClean()
+    {
+        using var sim = TemporarySimulatedHost.Create("icx-sriov");
+        var declared = Bag.Of(("name", "e810"), ("select", Bag.Of(("vendor", "8086"), ("device", "159b"))), ("mode", "sriov"), ("vfs", Bag.Of(("count", 4), ("driver", "vfio-pci"))));
+        await using (var first = await ProviderUnderTest.ConfiguredAsync(sim.Root))
+        {
+            await first.UpAsync(Type, "e810", declared);
+        }
+
+        await using var provider = await ProviderUnderTest.ConfiguredAsync(sim.Root);
+        var urn = Urns.Of(Type, "imported");
+        var read = await provider.Client.ReadAsync(new ReadRequest { Id = "e810", Urn = urn, Type = Type });
+
+        Assert.Equal("e810", read.Id);
+        var inputs = StructCodec.Decode(read.Inputs);
+        Assert.Equal(PropertyValue.From("sriov"), inputs["mode"]);
+        Assert.Equal(Bag.Of(("count", 4), ("driver", "vfio-pci")), ((ObjectValue)inputs["vfs"]).Map);
+        Assert.Equal(2, Bag.Items(((ObjectValue)inputs["select"]).Map, "pciAddresses").Count);
+        var check = await provider.Client.CheckAsync(new CheckRequest { Urn = urn, Type = Type, Olds = read.Inputs, News = read.Inputs });
+        Assert.Empty(check.Failures);
+        var diff = await provider.Client.DiffAsync(new DiffRequest { Id = read.Id, Urn = urn, Type = Type, Olds = read.Properties, News = check.Inputs, OldInputs = read.Inputs });
+        Assert.Equal(DiffResponse.Types.DiffChanges.DiffNone, diff.Changes);
+        Assert.Equal(8, Bag.Items(StructCodec.Decode(read.Properties), "virtualFunctions").Count);
+    }
+
+    [Fact]
     public async Task DeviceSplit_DeletingOne_LeavesTheVdevsOfAnother()
     {
         using var sim = TemporarySimulatedHost.Create("spr-qat-e810");

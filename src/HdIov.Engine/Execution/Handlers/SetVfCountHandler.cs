@@ -14,7 +14,7 @@ internal static class SetVfCountHandler
         var current = int.Parse(host.ReadText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
         if (operation.To > 0)
         {
-            LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString(), Count: operation.To, Recorded: host.Now));
+            LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString(), Count: operation.To, Recorded: host.Now, Entry: operation.Entry, PfOrdinal: operation.PfOrdinal));
         }
 
         if (current != operation.To)
