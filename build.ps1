@@ -25,7 +25,9 @@
                  converges examples/spr-qat-e810/host.yaml, then converges again to show no changes.
       Bench      runs the BenchmarkDotNet project in bench/ (Release), then bench/Measure-ModuleImport.ps1
                  (import time of the module laid out with -Configuration, in fresh pwsh processes;
-                 -BenchmarkFilter ModuleImport selects only that among the measurements).
+                 -BenchmarkFilter ModuleImport selects only that among the measurements) and
+                 bench/Measure-ProviderStart.ps1 (launch of the built plugin to its port line; -BenchmarkFilter
+                 ProviderStart).
       KernelLab  runs the module against a real kernel: Debian's kernel in a QEMU TCG guest with VT-d in
                  scalable mode, the mtty sample mdev driver and an SR-IOV NVMe controller
                  (tests/kernel-lab; a few minutes; part of Test).
@@ -490,6 +492,13 @@ Register-Task Bench @() {
     if ('ModuleImport' -like $BenchmarkFilter) {
         Invoke-Task Layout
         Invoke-ChildPwsh (Join-Path $RepoRoot 'bench' 'Measure-ModuleImport.ps1') @('-ManifestPath', (Join-Path (Get-ModuleLayoutDir) 'HdIov.psd1')) | Out-Null
+    }
+
+    # Provider start-up is a process launch too: the built plugin, timed to its port line.
+    if ('ProviderStart' -like $BenchmarkFilter) {
+        Invoke-Task Build
+        $plugin = Join-Path $ArtifactsDir 'bin' 'HdIov.Pulumi' $Configuration.ToLowerInvariant() 'pulumi-resource-hdiov'
+        Invoke-ChildPwsh (Join-Path $RepoRoot 'bench' 'Measure-ProviderStart.ps1') @('-PluginPath', $plugin) | Out-Null
     }
 }
 
