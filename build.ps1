@@ -309,7 +309,7 @@ function Read-TrxCounts([string] $Directory) {
     $files = @(Get-ChildItem -Path $Directory -Filter *.trx -Recurse -ErrorAction Ignore)
     $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = $files.Count }
     foreach ($file in $files) {
-        $trx = [xml](Get-Content -Raw $file.FullName)
+        $trx = [xml](Get-Content -Raw -LiteralPath $file.FullName)
         $ns = [System.Xml.XmlNamespaceManager]::new($trx.NameTable)
         $ns.AddNamespace('t', $trx.DocumentElement.NamespaceURI)
         foreach ($result in $trx.SelectNodes('//t:Results/t:UnitTestResult', $ns)) {
