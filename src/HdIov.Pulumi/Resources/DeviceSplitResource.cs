@@ -4,7 +4,6 @@ using HdIov.Engine.Execution;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
-using HdIov.Pulumi.Hosting;
 using HdIov.Pulumi.Values;
 
 namespace HdIov.Pulumi.Resources;
@@ -33,20 +32,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
             inputs = Names.IsValid(resourceName) ? inputs.With("name", PropertyValue.From(resourceName)) : inputs;
         }
 
-        if (inputs.Values.Any(v => v.ContainsUnknown))
-        {
-            return new CheckOutcome(inputs, []);
-        }
-
-        try
-        {
-            SpecDocument.LoadDevice("check", DocumentInputs(inputs), resourceName);
-            return new CheckOutcome(inputs, []);
-        }
-        catch (InputRejectedException rejected)
-        {
-            return new CheckOutcome(inputs, [.. rejected.Diagnostics.Select(d => (d.KeyPath ?? string.Empty, $"{d.Code}: {d.Message}. Fix: {d.Hint}"))]);
-        }
+        return CheckBySpecDocument(inputs, checkedInputs => SpecDocument.LoadDevice("check", DocumentInputs(checkedInputs), resourceName));
     }
 
     public override Task<ResourceState> CreateAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken) =>

@@ -30,20 +30,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     public override CheckOutcome Check(PropertyMap news, string resourceName)
     {
         var inputs = SecretPassword(news);
-        if (inputs.Values.Any(v => v.ContainsUnknown))
-        {
-            return new CheckOutcome(inputs, []);
-        }
-
-        try
-        {
-            SpecDocument.LoadPlatform("check", DocumentInputs(inputs), resourceName);
-            return new CheckOutcome(inputs, []);
-        }
-        catch (InputRejectedException rejected)
-        {
-            return new CheckOutcome(inputs, [.. rejected.Diagnostics.Select(d => (d.KeyPath ?? string.Empty, $"{d.Code}: {d.Message}. Fix: {d.Hint}"))]);
-        }
+        return CheckBySpecDocument(inputs, checkedInputs => SpecDocument.LoadPlatform("check", DocumentInputs(checkedInputs), resourceName));
     }
 
     public override Task<ResourceState> CreateAsync(HostContext host, PropertyMap inputs, bool preview, string urn, CancellationToken cancellationToken) =>

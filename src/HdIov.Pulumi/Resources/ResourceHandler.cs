@@ -1,3 +1,4 @@
+using HdIov.Pulumi.Hosting;
 using HdIov.Pulumi.Values;
 
 namespace HdIov.Pulumi.Resources;
@@ -37,4 +38,28 @@ internal abstract class ResourceHandler
 
     /// <summary>True when the host no longer matches these (unchanged) inputs, so an update would change it.</summary>
     public abstract Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The usual Check: inputs with unknowns pass as they are (preview fills them later); otherwise
+    /// <paramref name="load"/> builds the spec document from them, and its diagnostics become failures at their property paths.
+    /// </summary>
+    protected static CheckOutcome CheckBySpecDocument(PropertyMap inputs, Action<PropertyMap> load)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(load);
+        if (inputs.Values.Any(v => v.ContainsUnknown))
+        {
+            return new CheckOutcome(inputs, []);
+        }
+
+        try
+        {
+            load(inputs);
+            return new CheckOutcome(inputs, []);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return new CheckOutcome(inputs, [.. rejected.Diagnostics.Select(d => (d.KeyPath ?? string.Empty, $"{d.Code}: {d.Message}. Fix: {d.Hint}"))]);
+        }
+    }
 }

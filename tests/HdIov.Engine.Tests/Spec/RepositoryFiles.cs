@@ -7,8 +7,9 @@ internal static class RepositoryFiles
 
     public static string SchemaPath => Path.Combine(Root, "schemas", "hdiov.v1alpha1.schema.json");
 
+    /// <summary>The example host specs (<c>examples/&lt;scenario&gt;/host.yaml</c>); other YAML there, such as Pulumi programs, is not a spec.</summary>
     public static IEnumerable<string> ValidExamples =>
-        Directory.EnumerateFiles(Path.Combine(Root, "examples"), "*.yaml", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(Root, "examples"), "host.yaml", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}invalid{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
 
