@@ -37,7 +37,7 @@ Describe 'Export-HdIovHostState' -Tag Planning {
 
         It 'gives back the entries that split the host, under their names' {
             $spec = Import-HdIovSpec -Path $file
-            $spec.Devices.Name | Should -Be @('nic', 'qat', 'qat-f7-00-0')
+            $spec.Devices.Name | Should -Be @('nic', 'qat', 'qat-vf')
 
             $qat = $spec.Devices | Where-Object Name -eq 'qat'
             $qat.Select.PciAddresses.ForEach({ $_.ToString() }) | Should -Be @('0000:6b:00.0', '0000:70:00.0', '0000:75:00.0', '0000:7a:00.0', '0000:e8:00.0', '0000:ed:00.0', '0000:f2:00.0')
@@ -50,7 +50,7 @@ Describe 'Export-HdIovHostState' -Tag Planning {
             $nic.Select.PciAddress.ToString() | Should -Be '0000:16:00.0'
             $nic.Vdevs['ice-vdcm'] | Should -Be 16
 
-            $vfs = $spec.Devices | Where-Object Name -eq 'qat-f7-00-0'
+            $vfs = $spec.Devices | Where-Object Name -eq 'qat-vf'
             $vfs.Mode | Should -Be 'Sriov'
             $vfs.Vfs.Count | Should -Be 16
             $vfs.Vfs.Driver | Should -Be 'vfio-pci'

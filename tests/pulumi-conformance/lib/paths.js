@@ -24,6 +24,10 @@ const providerBinary = () => required(
     process.env.HDIOV_PROVIDER_PATH || path.join(repoRoot, 'artifacts', 'bin', 'HdIov.Pulumi', configuration, 'pulumi-resource-hdiov'),
     'Build');
 
+const redfishEmulator = () => required(
+    path.join(repoRoot, 'artifacts', 'bin', 'HdIov.Testing.Redfish', configuration, 'HdIov.Testing.Redfish.dll'),
+    'Build');
+
 const moduleManifest = () => required(path.join(repoRoot, 'out', 'HdIov', moduleVersion(), 'HdIov.psd1'), 'Layout');
 
-module.exports = { repoRoot, configuration, moduleVersion, providerBinary, moduleManifest };
+module.exports = { repoRoot, configuration, moduleVersion, providerBinary, redfishEmulator, moduleManifest };

@@ -13,6 +13,7 @@ const { SimulatedHost } = require('../lib/simhost');
 const { moduleVersion } = require('../lib/paths');
 const { secret, isSecret, reveal } = require('../lib/values');
 const { DEVICE_SPLIT, PLATFORM, ATTACHMENT, HOST, qatSplit, writeStamp } = require('../lib/fixtures');
+const { startRedfishEmulator } = require('../lib/redfish');
 
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const UNCERTAIN = new Set([grpc.status.UNKNOWN, grpc.status.INTERNAL, grpc.status.DATA_LOSS]);
@@ -130,37 +131,42 @@ test('config: CheckConfig passes string-typed values and version through, Config
 });
 
 test('secrets: Check keeps secret envelopes, outputs derived from secrets stay secret, and no secret reaches a log', async () => {
-    await withHostAndProvider(async (host, provider) => {
-        const platform = {
-            bios: { source: 'redfish', settings: { vtd: 'enabled' }, redfish: { endpoint: 'https://bmc.example/', username: 'admin', password: PASSWORD } },
-            kernelArgs: ['hugepagesz=2M'],
-        };
-        const checked = await provider.check(PLATFORM, 'platform', platform);
-        assert.deepEqual(checked.failures, []);
-        assert.ok(isSecret(checked.inputs.bios.redfish.password), 'Check did not make bios.redfish.password secret');
-        const created = await provider.create(PLATFORM, 'platform', checked.inputs);
-        assert.ok(isSecret(created.outputs.bios?.redfish?.password) || isSecret(created.outputs.bios), 'the password is plain in the outputs');
-        const { bios, ...rest } = created.outputs;
-        assert.ok(!JSON.stringify(rest).includes(PASSWORD), 'the password appears in another output');
+    const bmc = await startRedfishEmulator({ user: 'admin', password: PASSWORD });
+    try {
+        await withHostAndProvider(async (host, provider) => {
+            const platform = {
+                bios: { source: 'redfish', settings: { vtd: 'enabled' }, redfish: { endpoint: bmc.endpoint, caCertificate: bmc.caCertificate, username: 'admin', password: PASSWORD } },
+                kernelArgs: ['hugepagesz=2M'],
+            };
+            const checked = await provider.check(PLATFORM, 'platform', platform);
+            assert.deepEqual(checked.failures, []);
+            assert.ok(isSecret(checked.inputs.bios.redfish.password), 'Check did not make bios.redfish.password secret');
+            const created = await provider.create(PLATFORM, 'platform', checked.inputs);
+            assert.ok(isSecret(created.outputs.bios?.redfish?.password) || isSecret(created.outputs.bios), 'the password is plain in the outputs');
+            const { bios, ...rest } = created.outputs;
+            assert.ok(!JSON.stringify(rest).includes(PASSWORD), 'the password appears in another output');
 
-        // A secret the program gave: the envelope survives Check, and the output of that input is secret too.
-        const split = { ...qatSplit(1), services: secret(['asym']) };
-        const checkedSplit = await provider.check(DEVICE_SPLIT, 'qat', split);
-        assert.deepEqual(checkedSplit.failures, []);
-        assert.ok(isSecret(checkedSplit.inputs.services), `Check dropped the secret envelope: ${JSON.stringify(checkedSplit.inputs.services)}`);
-        const preview = await provider.create(DEVICE_SPLIT, 'qat', checkedSplit.inputs, { preview: true });
-        assert.ok(isSecret(preview.outputs.services), 'Create(preview) output services is not secret');
-        const createdSplit = await provider.create(DEVICE_SPLIT, 'qat', checkedSplit.inputs);
-        assert.ok(isSecret(createdSplit.outputs.services), 'Create output services is not secret');
-        const read = await provider.read(DEVICE_SPLIT, 'qat', { id: createdSplit.id, properties: createdSplit.outputs, inputs: checkedSplit.inputs });
-        assert.ok(isSecret(read.outputs.services) && isSecret(read.inputs.services), 'Read dropped the secret envelope');
-        const plainDiff = await provider.diff(DEVICE_SPLIT, 'qat', { id: createdSplit.id, olds: createdSplit.outputs, news: { ...checkedSplit.inputs, services: ['asym'] }, oldInputs: checkedSplit.inputs });
-        assert.equal(plainDiff.changes, prov.DiffResponse.DiffChanges.DIFF_NONE, 'a secret and a plain form of one value diff as a change');
+            // A secret the program gave: the envelope survives Check, and the output of that input is secret too.
+            const split = { ...qatSplit(1), services: secret(['asym']) };
+            const checkedSplit = await provider.check(DEVICE_SPLIT, 'qat', split);
+            assert.deepEqual(checkedSplit.failures, []);
+            assert.ok(isSecret(checkedSplit.inputs.services), `Check dropped the secret envelope: ${JSON.stringify(checkedSplit.inputs.services)}`);
+            const preview = await provider.create(DEVICE_SPLIT, 'qat', checkedSplit.inputs, { preview: true });
+            assert.ok(isSecret(preview.outputs.services), 'Create(preview) output services is not secret');
+            const createdSplit = await provider.create(DEVICE_SPLIT, 'qat', checkedSplit.inputs);
+            assert.ok(isSecret(createdSplit.outputs.services), 'Create output services is not secret');
+            const read = await provider.read(DEVICE_SPLIT, 'qat', { id: createdSplit.id, properties: createdSplit.outputs, inputs: checkedSplit.inputs });
+            assert.ok(isSecret(read.outputs.services) && isSecret(read.inputs.services), 'Read dropped the secret envelope');
+            const plainDiff = await provider.diff(DEVICE_SPLIT, 'qat', { id: createdSplit.id, olds: createdSplit.outputs, news: { ...checkedSplit.inputs, services: ['asym'] }, oldInputs: checkedSplit.inputs });
+            assert.equal(plainDiff.changes, prov.DiffResponse.DiffChanges.DIFF_NONE, 'a secret and a plain form of one value diff as a change');
 
-        await provider.shutdown();
-        assert.ok(!provider.stderr().includes(PASSWORD), 'the password reached stderr');
-        assert.ok(!provider.engine.logs.some((l) => l.message.includes(PASSWORD)), 'the password reached the engine log');
-    });
+            await provider.shutdown();
+            assert.ok(!provider.stderr().includes(PASSWORD), 'the password reached stderr');
+            assert.ok(!provider.engine.logs.some((l) => l.message.includes(PASSWORD)), 'the password reached the engine log');
+        });
+    } finally {
+        await bmc.stop();
+    }
 });
 
 test('errors: every failure has a status that says nothing changed, never Unknown or Internal, and the host is untouched', async () => {
