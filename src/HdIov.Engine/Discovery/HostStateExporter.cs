@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Backends;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
@@ -63,26 +62,10 @@ public static class HostStateExporter
         HostState state,
         Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored)
     {
-        if (state.Platform.CdiSpec is not { } text)
-        {
-            return [];
-        }
-
-        JsonNode? document;
-        try
-        {
-            document = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-
         var vdevs = new List<VdevName>();
-        foreach (var device in (document?["devices"] as JsonArray) ?? [])
+        foreach (var device in CdiSpecDocument.Parse(state.Platform.CdiSpec))
         {
-            var written = device?["annotations"]?["hdiov.dev/vdev-name"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
-            if (VdevName.TryParse(written, out var vdev)
+            if (VdevName.TryParse(device.VdevName, out var vdev)
                 && restored.TryGetValue(vdev.Device, out var entry)
                 && vdev.PfOrdinal < entry.PfCount
                 && vdev.Ordinal < entry.Vdevs.GetValueOrDefault(vdev.Type))
