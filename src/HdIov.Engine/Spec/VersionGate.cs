@@ -14,8 +14,8 @@ internal static class VersionGate
 
     private static readonly string Supported = string.Join(", ", SupportedApiVersions);
 
-    /// <summary>The one diagnostic that stops reading, or null when the document is a supported HostState.</summary>
-    public static Diagnostic? Check(SpecNode? root, string fileName)
+    /// <summary>The one diagnostic that stops reading, or null when the document is a supported document of <paramref name="expectedKind"/>.</summary>
+    public static Diagnostic? Check(SpecNode? root, string fileName, string expectedKind = HostSpec.Kind)
     {
         var start = new SourceLocation(fileName, 1, 1);
         if (root is not SpecMapping mapping)
@@ -24,8 +24,8 @@ internal static class VersionGate
                 DiagnosticCodes.UnsupportedApiVersion,
                 root?.Location ?? start,
                 "apiVersion",
-                root is null ? "the document is empty" : $"the document is {root.Describe()}, not a HostState mapping",
-                $"start the file with 'apiVersion: {HostSpec.ApiVersion}' and 'kind: {HostSpec.Kind}'");
+                root is null ? "the document is empty" : $"the document is {root.Describe()}, not a {expectedKind} mapping",
+                $"start the file with 'apiVersion: {HostSpec.ApiVersion}' and 'kind: {expectedKind}'");
         }
 
         var apiVersion = First(mapping, "apiVersion");
@@ -51,15 +51,15 @@ internal static class VersionGate
         }
 
         var kind = First(mapping, "kind");
-        if (kind is not SpecScalar { Kind: ScalarKind.String, Value: HostSpec.Kind })
+        if (kind is not SpecScalar { Kind: ScalarKind.String } kindText || kindText.Value != expectedKind)
         {
             var found = kind is null ? "the document has no kind" : kind is SpecScalar kindScalar ? $"kind '{SpecText.Show(kindScalar.Value)}' is not supported" : $"kind is {kind.Describe()}";
             return Refuse(
                 DiagnosticCodes.UnsupportedKind,
                 kind?.Location ?? mapping.Location,
                 "kind",
-                $"{found}; {HostSpec.ApiVersion} defines the kind {HostSpec.Kind}",
-                $"write 'kind: {HostSpec.Kind}'");
+                $"{found} here; this reads a {expectedKind} document",
+                $"write 'kind: {expectedKind}', or load the document with the command for its kind");
         }
 
         return null;
