@@ -130,7 +130,7 @@ public sealed partial class SpecExampleTests
     }
 
     /// <summary>YAML to JSON the way editors see it: YamlDotNet resolves unquoted scalars to numbers and booleans.</summary>
-    private static JsonDocument YamlToJson(string yaml)
+    internal static JsonDocument YamlToJson(string yaml)
     {
         var graph = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(yaml);
         return JsonDocument.Parse(JsonSerializer.Serialize(Normalize(graph)));
