@@ -23,12 +23,29 @@ Describe 'Get-HdIovPlan' -Tag Planning {
             @($plan.Steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.CreateMdev') }).Count | Should -Be 6
         }
 
-        It 'renders like a Terraform plan: one line per step with its symbol and address' {
+        It 'renders like a Terraform plan, steps of one kind on one parent sharing a line with their range and count' {
             $text = $plan | Out-String -Width 250
-            foreach ($step in $plan.Steps) {
-                $text | Should -BeLike "*$($step.Symbol)*$($step.Address)*"
-            }
             $text.Trim() | Should -Be ((Get-HdIovEngineType 'HdIov.Engine.Planning.PlanRenderer')::Render($plan).Trim()) -Because 'the format view is the engine rendering'
+            $creates = @($plan.Steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.CreateMdev') })
+            $asym = $creates | Where-Object { $_.Operation.Type -like '*asym' } | Select-Object -First 1
+            $text | Should -Match ([regex]::Escape("+ $($asym.Address -replace '/0$', '/0..1')") + '\s+' + [regex]::Escape("create 2 $($asym.Operation.Type) on $($asym.Operation.Parent)"))
+            $text | Should -Not -Match ([regex]::Escape("$($asym.Operation.Uuid)")) -Because 'a shared line names no single VDEV'
+        }
+
+        It 'renders one line per step with -Detailed, and the same plan' {
+            $detailed = Get-HdIovPlan -Path $spec -HostRoot $root -Detailed
+            $text = $detailed | Out-String -Width 250
+            foreach ($step in $plan.Steps) {
+                $text | Should -BeLike "*$($step.Symbol)*$($step.Address)*$($step.Description)*"
+            }
+            $text.Trim() | Should -Be ((Get-HdIovEngineType 'HdIov.Engine.Planning.PlanRenderer')::Render($plan, $true).Trim())
+            $detailed.Steps.Count | Should -Be $plan.Steps.Count
+            ($text -split "`n").Count | Should -BeGreaterThan (($plan | Out-String -Width 250) -split "`n").Count
+        }
+
+        It 'keeps every step in -AsJson' {
+            $json = Get-HdIovPlan -Path $spec -HostRoot $root -AsJson -Detailed | ConvertFrom-Json
+            @($json.steps).Count | Should -Be $plan.Steps.Count
         }
 
         It 'plans the same steps twice' {

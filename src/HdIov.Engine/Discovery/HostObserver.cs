@@ -40,7 +40,7 @@ public sealed class HostObserver
         var state = new HostState(kernel, cpu, commandLine, units, dmar, functions, parents, mdevs, qatConfigs, definitions, ledger, [])
         {
             KernelOptions = kernelOptions,
-            Platform = PlatformReader.Read(sysfs),
+            Platform = PlatformReader.Read(sysfs, kernel.Release),
         };
         return state with { Findings = [.. problems, .. ReadinessEvaluator.Evaluate(state)] };
     }

@@ -2,18 +2,21 @@ using System.Collections.Immutable;
 using System.Globalization;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Host;
-using HdIov.Engine.Platform;
+using HdIov.Engine.Platform.BootLoaders;
 
 namespace HdIov.Engine.Discovery;
 
 /// <summary>Reads the boot loader's kernel arguments, firmware attributes, hugepage pools, the CDI spec and mdevctl's udev rule.</summary>
 internal static class PlatformReader
 {
-    public static PlatformState Read(SysfsReader sysfs)
+    public static PlatformState Read(SysfsReader sysfs, string kernelRelease)
     {
-        var grub = sysfs.TryReadText(KernelPaths.GrubDefaults) is { } text ? GrubDefaults.CommandLine(text) : null;
+        var (loader, commandLine) = BootLoader.Detect(sysfs.Host, kernelRelease);
         var cdi = sysfs.TryReadText(HostPath.Combine(KernelPaths.CdiSpecDirectory, CdiSpecDocument.FileName));
-        return new PlatformState(grub, ReadFirmware(sysfs, out var pending), pending, ReadHugepages(sysfs), cdi, MdevctlAutostartReader.Read(sysfs));
+        return new PlatformState(commandLine, ReadFirmware(sysfs, out var pending), pending, ReadHugepages(sysfs), cdi, MdevctlAutostartReader.Read(sysfs))
+        {
+            BootLoader = loader,
+        };
     }
 
     private static ImmutableArray<FirmwareAttribute> ReadFirmware(SysfsReader sysfs, out bool pendingReboot)

@@ -47,7 +47,7 @@ public static class StateFingerprint
         }
 
         var platform = state.Platform;
-        text.Append("grub ").Append(platform.GrubCommandLine).Append('\n');
+        text.Append("boot ").Append(platform.BootLoader).Append(' ').Append(platform.BootCommandLine).Append('\n');
         foreach (var attribute in platform.Firmware)
         {
             text.Append("bios ").Append(attribute.Driver).Append(' ').Append(attribute.Name).Append(' ').Append(attribute.CurrentValue).Append('\n');

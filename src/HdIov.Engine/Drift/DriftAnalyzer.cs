@@ -81,7 +81,7 @@ public static class DriftAnalyzer
     private static IEnumerable<DriftItem> PendingReboot(HostSpec spec, HostState state)
     {
         var running = state.CommandLine.Tokens;
-        var configured = state.Platform.GrubCommandLine?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var configured = state.Platform.BootCommandLine?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var waiting = PlatformPlanner.WantedArguments(spec.Platform)
             .Where(a => !running.Contains(a) && configured.Contains(a, StringComparer.Ordinal))
             .ToList();
@@ -89,7 +89,7 @@ public static class DriftAnalyzer
         {
             yield return new DriftItem(
                 "platform/kernelArgs", DriftKind.PendingReboot, string.Join(' ', waiting), state.CommandLine.Raw, [], Disruption.HostReboot,
-                "written to GRUB_CMDLINE_LINUX; the running kernel gets them at the next boot");
+                $"written to {Platform.BootLoaders.BootLoader.For(state.Platform.BootLoader)?.Source ?? "the boot loader"}; the running kernel gets them at the next boot");
         }
 
         if (state.Platform.FirmwarePendingReboot)

@@ -193,7 +193,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
         var configured = arguments.Before.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var missing = arguments.After.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except(configured, StringComparer.Ordinal).ToList();
         return missing.Count > 0 && missing.All(a => state.CommandLine.Tokens.Contains(a))
-            ? (DriftKind.ChangedOutside, $"the running kernel was booted with {string.Join(' ', missing)} but GRUB_CMDLINE_LINUX no longer has them (edited outside HdIov); the next boot would lose them")
+            ? (DriftKind.ChangedOutside, $"the running kernel was booted with {string.Join(' ', missing)} but {Platform.BootLoaders.BootLoader.For(arguments.BootLoader)?.Source ?? "the boot loader"} no longer has them (edited outside HdIov); the next boot would lose them")
             : (DriftKind.Declared, "the spec asks for kernel arguments the boot loader is not configured with");
     }
 

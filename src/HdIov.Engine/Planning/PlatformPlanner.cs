@@ -2,6 +2,7 @@ using System.Globalization;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
 using HdIov.Engine.Platform;
+using HdIov.Engine.Platform.BootLoaders;
 using HdIov.Engine.Platform.Redfish;
 
 namespace HdIov.Engine.Planning;
@@ -59,15 +60,16 @@ internal static class PlatformPlanner
         var state = context.State;
         var running = state.CommandLine.Tokens;
         var notRunning = wanted.Where(w => !running.Contains(w)).ToList();
-        if (state.Platform.GrubCommandLine is not { } configured)
+        if (state.Platform.BootCommandLine is not { } configured || BootLoader.For(state.Platform.BootLoader) is not { } loader)
         {
             if (notRunning.Count > 0)
             {
                 context.Problems.Add(new Diagnostic(
                     DiagnosticCodes.BootLoaderUnsupported,
                     DiagnosticSeverity.Error,
-                    $"the kernel is not running with {string.Join(' ', notRunning)} and /etc/default/grub has no GRUB_CMDLINE_LINUX to set them in",
-                    "add them to the boot loader yourself (e.g. grubby --update-kernel=ALL --args=...) and reboot",
+                    $"the kernel is not running with {string.Join(' ', notRunning)} and the host has no boot loader configuration to set them in "
+                    + "(looked for BLS entries with grubby, /etc/kernel/cmdline with kernel-install, GRUB_CMDLINE_LINUX in /etc/default/grub)",
+                    "add them to the boot loader yourself and reboot, or install the tool the host's boot loader is configured with (grubby, kernel-install, update-grub)",
                     null,
                     "spec.platform"));
             }
@@ -80,8 +82,8 @@ internal static class PlatformPlanner
         {
             context.Add(new PendingStep(
                 StepPhase.Platform, Group, "platform/kernelArgs", StepAction.Update,
-                new SetBootArguments(configured, merged), configured, merged, Disruption.HostReboot,
-                "kernel arguments take effect at the next boot"));
+                new SetBootArguments(configured, merged, loader.Kind), configured, merged, Disruption.HostReboot,
+                $"kernel arguments ({loader.Source}) take effect at the next boot"));
         }
 
         if (notRunning.Count > 0)

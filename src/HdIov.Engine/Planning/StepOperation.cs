@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
+using HdIov.Engine.Platform.BootLoaders;
 
 namespace HdIov.Engine.Planning;
 
@@ -78,10 +79,10 @@ public sealed record BindVfDriver(PciAddress Vf, string? From, string Driver) : 
     public override string Describe() => $"bind {Vf} to {Driver}";
 }
 
-/// <summary>Set the kernel arguments every boot entry gets (GRUB_CMDLINE_LINUX) and regenerate the boot loader's config.</summary>
-public sealed record SetBootArguments(string Before, string After) : StepOperation
+/// <summary>Set the kernel arguments every boot entry gets, through the host's boot loader (update-grub, grubby or kernel-install).</summary>
+public sealed record SetBootArguments(string Before, string After, BootLoaderKind BootLoader = BootLoaderKind.Grub) : StepOperation
 {
-    public override string Describe() => $"set kernel arguments to \"{After}\" and run update-grub";
+    public override string Describe() => $"set kernel arguments to \"{After}\" and {HdIov.Engine.Platform.BootLoaders.BootLoader.For(BootLoader)?.Action ?? "reconfigure the boot loader"}";
 }
 
 /// <summary>Set a BIOS attribute through the firmware-attributes class; the firmware applies it at the next boot.</summary>

@@ -1,6 +1,7 @@
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
 using HdIov.Engine.Interop;
+using HdIov.Engine.Platform.BootLoaders;
 
 namespace HdIov.Engine.Simulation;
 
@@ -36,6 +37,9 @@ internal sealed partial class KernelModel
     }
 
     private ProfileData Data => _machine.Data;
+
+    /// <summary>Whether the profile's distribution ships the tools of <paramref name="kind"/>.</summary>
+    private bool Installed(BootLoaderKind kind) => SimulatedBootLoader.KindOf(Data) == kind;
 
     /// <summary>A cold boot with <paramref name="cmdline"/>: the kernel's tree is rebuilt, drivers bind, parents register, mdevctl starts auto definitions.</summary>
     public void Boot(string cmdline)
@@ -172,8 +176,10 @@ internal sealed partial class KernelModel
     public CommandResult Run(string program, IReadOnlyList<string> arguments) => program switch
     {
         "adf_ctl" or "/usr/local/bin/adf_ctl" or "/usr/bin/adf_ctl" => AdfCtl(arguments),
-        "update-grub" or "/usr/sbin/update-grub" when arguments.Count == 0 => UpdateGrub(),
-        "update-grub" or "/usr/sbin/update-grub" => new CommandResult(1, string.Empty, "Usage: update-grub\n"),
+        "update-grub" or "/usr/sbin/update-grub" when Installed(BootLoaderKind.Grub) && arguments.Count == 0 => UpdateGrub(),
+        "update-grub" or "/usr/sbin/update-grub" when Installed(BootLoaderKind.Grub) => new CommandResult(1, string.Empty, "Usage: update-grub\n"),
+        "grubby" or SimulatedBootLoader.GrubbyProgram when Installed(BootLoaderKind.Grubby) => SimulatedBootLoader.Grubby(_tree, Data, arguments),
+        "kernel-install" or SimulatedBootLoader.KernelInstallProgram when Installed(BootLoaderKind.KernelInstall) => SimulatedBootLoader.KernelInstall(_tree, Data, arguments),
         _ => new CommandResult(127, string.Empty, $"{program}: command not found\n"),
     };
 }

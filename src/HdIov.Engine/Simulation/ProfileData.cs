@@ -17,9 +17,21 @@ internal sealed record ProfileData(
     IReadOnlyDictionary<string, DeviceTemplateData> Templates,
     IReadOnlyList<FunctionData> Functions,
     IReadOnlyList<VirtualParentData>? VirtualParents = null,
-    FirmwareData? Firmware = null);
+    FirmwareData? Firmware = null,
+    BootLoaderData? BootLoader = null,
+    OsData? Os = null);
 
+/// <summary>
+/// The installed command line: <c>root=</c> and the arguments of every entry (GRUB_CMDLINE_LINUX; on BLS hosts the
+/// entries' options and /etc/kernel/cmdline start from the same values) and those of normal entries only.
+/// </summary>
 internal sealed record GrubData(string Root, string CmdlineLinux, string CmdlineLinuxDefault);
+
+/// <summary>How the host boots; absent means Debian's GRUB. <c>machineId</c> names the BLS entries (/etc/machine-id).</summary>
+internal sealed record BootLoaderData(Platform.BootLoaders.BootLoaderKind Kind, string MachineId);
+
+/// <summary>The distribution, written to /etc/os-release (boot entry titles come from it).</summary>
+internal sealed record OsData(string Id, string Name, string VersionId, string PrettyName);
 
 internal sealed record CpuData(
     string Vendor,

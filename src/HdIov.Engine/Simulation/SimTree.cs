@@ -21,6 +21,8 @@ internal sealed class SimTree
 
     public bool IsLink(string path) => new FileInfo(Physical(path)).LinkTarget is not null;
 
+    public bool IsDirectory(string path) => Directory.Exists(Physical(path));
+
     public void MakeDirectory(string path) => Directory.CreateDirectory(Physical(path));
 
     public void Text(string path, string content)

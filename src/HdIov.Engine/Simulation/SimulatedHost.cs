@@ -99,14 +99,15 @@ public sealed class SimulatedHost : IHost
     }
 
     /// <summary>
-    /// A reboot: boot arguments come from /boot/grub/grub.cfg; mdevs and VFs are gone, drivers and
+    /// A reboot: boot arguments come from the boot loader's configuration (/boot/grub/grub.cfg, or the BLS entry of the
+    /// kernel for grubby and kernel-install hosts); mdevs and VFs are gone, drivers and
     /// driver_override are back to defaults, QAT configs are re-read, parents register and mdevctl starts
     /// the "auto" definitions.
     /// </summary>
     public void Reboot() => _store.Transact(
         t =>
         {
-            Model(t.State).Boot(GrubConfig.BootedCmdline(_tree.ReadText("/boot/grub/grub.cfg")));
+            Model(t.State).Boot(SimulatedBootLoader.BootedCmdline(_tree, _profile.Data));
             return true;
         });
 

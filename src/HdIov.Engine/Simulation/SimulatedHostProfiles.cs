@@ -1,8 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace HdIov.Engine.Simulation;
 
-/// <summary>The profiles shipped with the engine, loaded from its embedded Profiles/*.json.</summary>
+/// <summary>
+/// The profiles shipped with the engine, loaded from its embedded Profiles/*.json. A profile may name another in
+/// <c>extends</c> and give only the top-level properties that differ (the same hardware under another distribution).
+/// </summary>
 public static class SimulatedHostProfiles
 {
     private const string ResourcePrefix = "HdIov.Engine.Simulation.Profiles.";
@@ -44,17 +48,46 @@ public static class SimulatedHostProfiles
         return new SimulatedHostProfile(data.Name, data.Description, data.KernelRelease, data.Cpu.Brand, data.Grub.CmdlineLinux) { Data = data };
     }
 
+    /// <summary>Resolves <c>extends</c>: the base profile's top-level properties, replaced by those the extending profile gives.</summary>
+    internal static string Extend(string json, string source, Func<string, string?> baseJson, int depth = 0)
+    {
+        if (depth > 8)
+        {
+            throw new FormatException($"simulated host profile {source}: extends goes round in a circle");
+        }
+
+        if (JsonNode.Parse(json) is not JsonObject profile || !profile.TryGetPropertyValue("extends", out var extends))
+        {
+            return json;
+        }
+
+        var name = extends?.GetValue<string>() ?? throw new FormatException($"simulated host profile {source}: extends must name a profile");
+        var text = baseJson(name) ?? throw new FormatException($"simulated host profile {source} extends '{name}', which is not a profile");
+        if (JsonNode.Parse(Extend(text, name, baseJson, depth + 1)) is not JsonObject merged)
+        {
+            throw new FormatException($"simulated host profile {name} is not a JSON object");
+        }
+
+        foreach (var (key, value) in profile.Where(p => p.Key != "extends").ToList())
+        {
+            profile.Remove(key);
+            merged[key] = value;
+        }
+
+        return merged.ToJsonString();
+    }
+
     private static List<SimulatedHostProfile> LoadAll()
     {
         var assembly = typeof(SimulatedHostProfiles).Assembly;
-        var profiles = new List<SimulatedHostProfile>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            profiles.Add(Parse(reader.ReadToEnd(), resource[ResourcePrefix.Length..]));
+            texts[resource[ResourcePrefix.Length..]] = reader.ReadToEnd();
         }
 
-        return profiles;
+        return [.. texts.Select(t => Parse(Extend(t.Value, t.Key, name => texts.GetValueOrDefault(name + ".json")), t.Key))];
     }
 }

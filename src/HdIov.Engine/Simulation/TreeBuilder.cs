@@ -12,10 +12,8 @@ internal static class TreeBuilder
     public static void BuildPersistent(SimTree tree, SimulatedMachine machine)
     {
         var data = machine.Data;
-        var defaultGrub = GrubConfig.DefaultFile(data.Grub);
-        tree.Text("/etc/default/grub", defaultGrub);
-        tree.Text("/boot/grub/grub.cfg", GrubConfig.GenerateCfg(defaultGrub, data.KernelRelease, data.Grub.Root));
         tree.Text($"/boot/vmlinuz-{data.KernelRelease}", string.Empty);
+        SimulatedBootLoader.Install(tree, data);
         tree.Text($"/boot/config-{data.KernelRelease}", "CONFIG_INTEL_IOMMU=y\nCONFIG_INTEL_IOMMU_SVM=y\nCONFIG_VFIO_MDEV=m\n");
         foreach (var (pf, index) in machine.QatPfs.Select((pf, i) => (pf, i)))
         {

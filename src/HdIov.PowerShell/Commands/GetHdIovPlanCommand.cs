@@ -16,11 +16,29 @@ public sealed class GetHdIovPlanCommand : HdIovSpecCmdletBase
     [Parameter]
     public SwitchParameter AsJson { get; set; }
 
+    /// <summary><para type="description">Shows every step on its own line. Without it, consecutive steps of one kind on one parent
+    /// that disrupt nothing share a line with their address range and count. The plan object and -AsJson always hold every step.</para></summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
         var state = ObserveWithBmc(spec, BmcConnection(spec));
         var plan = MakePlan(spec, state);
-        WriteObject(AsJson ? PlanSerializer.ToJson(plan) : plan);
+        if (AsJson)
+        {
+            WriteObject(PlanSerializer.ToJson(plan));
+            return;
+        }
+
+        // The format view reads this note to render one line per step.
+        var output = new PSObject(plan);
+        if (Detailed)
+        {
+            output.Properties.Add(new PSNoteProperty("Detailed", true));
+        }
+
+        WriteObject(output);
     }
 }

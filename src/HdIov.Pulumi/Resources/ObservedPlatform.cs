@@ -16,7 +16,7 @@ internal static class ObservedPlatform
 
     public static PlatformSpec Of(HostState state)
     {
-        var arguments = (state.Platform.GrubCommandLine ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var arguments = (state.Platform.BootCommandLine ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
         // The engine merges an argument into the line by its key (text before '='), so a key written twice cannot be
         // declared without changing the line; such arguments stay out, as do ones the spec rules refuse.

@@ -106,7 +106,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         [
             ("pendingReboot", Outputs.Texts(pending)),
             ("warnings", Outputs.Texts(converged.Plan.Warnings.Select(w => $"{w.Code}: {w.Message}. Fix: {w.Hint}"))),
-            ("bootLoaderArguments", Outputs.Text(converged.State.Platform.GrubCommandLine)),
+            ("bootLoaderArguments", Outputs.Text(converged.State.Platform.BootCommandLine)),
             ("kernelCommandLine", Outputs.Text(converged.State.CommandLine.Raw.Trim())),
         ];
     }

@@ -93,9 +93,14 @@ public sealed class FaultLawTests
                 Specs.Host("spr-node-01", Specs.Sriov("vf", Specs.Pci("0000:f7:00.0"), 3, "vfio-pci"))),
             ["icx-sriov-create"] = new("icx-sriov", null, Specs.Host("icx-node", Specs.Sriov("nic", Specs.Driver("ice"), 2, "vfio-pci"))),
             ["pasid-off-sriov-create"] = new("spr-pasid-off", null, Specs.Host("spr-node-01", Specs.Sriov("vf", Specs.Pci("0000:f7:00.0"), 2, "vfio-pci"))),
+            ["grubby-boot-arguments-and-create"] = new("spr-qat-e810-rhel9", null, WithBootArguments(Specs.Host("spr-node-01", Specs.Siov("nic", Specs.Pci("0000:16:00.0"), [], ("ice-vdcm", 2))))),
+            ["kernel-install-boot-arguments-and-create"] = new("spr-qat-e810-systemd-boot", null, WithBootArguments(Specs.Host("spr-node-01", Specs.Siov("nic", Specs.Pci("0000:16:00.0"), [], ("ice-vdcm", 2))))),
         };
 
         public bool HasUnowned => UnownedParent is not null;
+
+        private static HostSpec WithBootArguments(HostSpec spec) =>
+            spec with { Platform = PlatformSpec.Empty with { Iommu = new IommuSpec(IommuMode.Scalable, true), KernelArgs = ["hugepagesz=2M"] } };
 
         public TemporarySimulatedHost Prepare()
         {

@@ -141,7 +141,8 @@ public sealed class VmAttachmentPlannerTests
         var again = PlanSerializer.FromJson(PlanSerializer.ToJson(plan));
 
         Assert.Equal(plan.Steps.Select(s => s.Operation).OfType<AttachVdevToVm>(), again.Steps.Select(s => s.Operation).OfType<AttachVdevToVm>());
-        Assert.Contains("attach mtty/0/mtty-1/0 to VM lab-vm01", PlanRenderer.Render(plan), StringComparison.Ordinal);
+        Assert.Contains("attach mtty/0/mtty-1/0 to VM lab-vm01", PlanRenderer.Render(again, detailed: true), StringComparison.Ordinal);
+        Assert.Contains("attach 2 devices to VM lab-vm01", PlanRenderer.Render(again), StringComparison.Ordinal);
     }
 
     private static HostSpec Spec(bool live)

@@ -117,7 +117,7 @@ public sealed class RedfishBiosTests
         Assert.False(result.StoppedAtRebootBarrier);
         Assert.Empty(result.Deferred);
         Assert.Equal("0x1", bmc.PendingAttributes()["VTdSupport"]);
-        Assert.Contains("hugepagesz=2M", result.FinalState.Platform.GrubCommandLine, StringComparison.Ordinal);
+        Assert.Contains("hugepagesz=2M", result.FinalState.Platform.BootCommandLine, StringComparison.Ordinal);
     }
 
     [Fact]

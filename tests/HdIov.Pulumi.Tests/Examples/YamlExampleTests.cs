@@ -124,7 +124,7 @@ public sealed class YamlExampleTests
         Assert.Equal(1, state.Mdevs.Count(m => m.Type == "mtty-2"));
         Assert.Contains(state.Mdevs, m => m.Uuid == VdevIdentity.UuidFor("lab-01", new VdevName("serial", 0, "mtty-1", 0)));
         Assert.Equal(["serial/0/mtty-1/0", "serial/0/mtty-2/0"], CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.VdevName).Order(StringComparer.Ordinal));
-        Assert.Contains("hugepagesz=2M", state.Platform.GrubCommandLine, StringComparison.Ordinal);
+        Assert.Contains("hugepagesz=2M", state.Platform.BootCommandLine, StringComparison.Ordinal);
         Assert.Contains(state.Platform.Hugepages, p => p.SizeKiB == 2048 && p.Count == 16);
     }
 }

@@ -119,7 +119,7 @@ public sealed class HostComponentTests
             up.Registrations.Select(r => (r.Type, r.Name, r.Parent, r.Object.ToString(), string.Join(",", r.Dependencies))),
             preview.Registrations.Select(r => (r.Type, r.Name, r.Parent, r.Object.ToString(), string.Join(",", r.Dependencies))));
         Assert.Equal(before.Mdevs.Length, Observe(sim).Mdevs.Length);
-        Assert.Equal(before.Platform.GrubCommandLine, Observe(sim).Platform.GrubCommandLine);
+        Assert.Equal(before.Platform.BootCommandLine, Observe(sim).Platform.BootCommandLine);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class HostComponentTests
         var state = Observe(sim);
         Assert.Equal(2, state.Mdevs.Count(m => m.Type == "mtty-1"));
         Assert.Equal(["serial/0/mtty-1/0"], CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.VdevName));
-        Assert.Contains("hugepagesz=2M", state.Platform.GrubCommandLine, StringComparison.Ordinal);
+        Assert.Contains("hugepagesz=2M", state.Platform.BootCommandLine, StringComparison.Ordinal);
     }
 
     [Fact]

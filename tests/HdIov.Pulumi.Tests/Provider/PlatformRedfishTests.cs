@@ -48,7 +48,7 @@ public sealed class PlatformRedfishTests
 
         Assert.DoesNotContain(Texts(StructCodec.Decode(afterReset.Properties), "pendingReboot"), p => p.StartsWith("BIOS ", StringComparison.Ordinal));
         Assert.Single(bmc.Requests, r => r.Method == "PATCH");
-        Assert.Contains("hugepagesz=2M", Observe(sim).Platform.GrubCommandLine, StringComparison.Ordinal);
+        Assert.Contains("hugepagesz=2M", Observe(sim).Platform.BootCommandLine, StringComparison.Ordinal);
         Assert.DoesNotContain(bmc.Options.Password, provider.Log.ToString(), StringComparison.Ordinal);
     }
 

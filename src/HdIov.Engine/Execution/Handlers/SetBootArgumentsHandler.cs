@@ -1,30 +1,16 @@
-using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
-using HdIov.Engine.Platform;
+using HdIov.Engine.Platform.BootLoaders;
 
 namespace HdIov.Engine.Execution.Handlers;
 
-/// <summary>Rewrites GRUB_CMDLINE_LINUX in /etc/default/grub and regenerates grub.cfg with update-grub.</summary>
+/// <summary>Hands the new command line to the boot loader the plan was made for.</summary>
 internal static class SetBootArgumentsHandler
 {
     public static void Execute(IHost host, SetBootArguments operation, CancellationToken cancellationToken)
     {
-        var text = host.ReadText(KernelPaths.GrubDefaults);
-        var rewritten = GrubDefaults.WithCommandLine(text, operation.After);
-        if (rewritten != text)
-        {
-            host.WriteFile(KernelPaths.GrubDefaults, rewritten);
-        }
-
-        var result = host.Run("update-grub", [], cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new HdIovException(new Diagnostic(
-                DiagnosticCodes.CommandFailed,
-                DiagnosticSeverity.Error,
-                $"update-grub failed with exit code {result.ExitCode}: {result.StandardError.Trim()}",
-                "run update-grub (or grub-mkconfig -o /boot/grub/grub.cfg) by hand and read its error; /etc/default/grub already holds the new arguments"));
-        }
+        var loader = BootLoader.For(operation.BootLoader)
+            ?? throw new ArgumentException($"a plan cannot set kernel arguments through boot loader {operation.BootLoader}", nameof(operation));
+        loader.Apply(host, operation, cancellationToken);
     }
 }
