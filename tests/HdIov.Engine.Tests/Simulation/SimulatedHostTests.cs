@@ -6,6 +6,7 @@ using static HdIov.Engine.Tests.Simulation.SimulatedHostScope;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class SimulatedHostTests
 {
     [Fact]
