@@ -4,8 +4,8 @@
 
 .DESCRIPTION
     Run by the xunit host (PesterSuite). Each record names a test by a key that is stable between discovery and run:
-    its expanded path (blocks and test name joined by ' > '), with ' [n]' appended to the second and later tests of
-    the same path. A test fails with its own errors, or with those of the block or file that kept it from running;
+    its path as written (blocks and test name joined by '.'; Pester expands <templates> of -ForEach data only when it
+    runs), with ' [n]' appended to the second and later tests of the same path. A test fails with its own errors, or with those of the block or file that kept it from running;
     a block whose AfterAll failed after all its tests passed fails its last test. A file that cannot be discovered
     gives one record with the key '(discovery)'.
 #>
@@ -53,7 +53,7 @@ if ($null -eq $container) {
 $records = [System.Collections.Generic.List[object]]::new()
 $seen = @{}
 foreach ($test in @($run.Tests)) {
-    $key = $test.ExpandedPath
+    $key = $test.Path -join '.'
     $seen[$key] = 1 + ($seen[$key] ?? 0)
     if ($seen[$key] -gt 1) {
         $key = "$key [$($seen[$key])]"
