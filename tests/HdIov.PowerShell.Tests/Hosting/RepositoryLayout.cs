@@ -53,7 +53,11 @@ internal static class RepositoryLayout
             using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, ".config", "dotnet-tools.json")));
             var version = manifest.RootElement.GetProperty("tools").GetProperty("powershell").GetProperty("version").GetString();
             var tools = Path.Combine(NuGetPackageRoot, "powershell", version!, "tools");
-            var pwsh = Directory.Exists(tools) ? Directory.GetFiles(tools, "pwsh.dll", SearchOption.AllDirectories).FirstOrDefault() : null;
+            // The tool holds a pwsh.dll per platform (any/unix, any/win).
+            var pwsh = Directory.Exists(tools)
+                ? Directory.GetFiles(tools, "pwsh.dll", SearchOption.AllDirectories)
+                    .FirstOrDefault(p => Path.GetFileName(Path.GetDirectoryName(p)) == (OperatingSystem.IsWindows() ? "win" : "unix"))
+                : null;
             return pwsh ?? throw new InvalidOperationException($"The PowerShell tool {version} is not restored under {tools}. Run: dotnet tool restore");
         }
     }
