@@ -5,8 +5,8 @@ namespace HdIov.PowerShell.Tests.Packaging;
 /// <summary>
 /// The module as users without the sources get it: out/packages/HdIov.&lt;version&gt;.nupkg (build.ps1 -Task Package)
 /// in a local PSResourceGet repository, installed with Install-PSResource and imported by name in a fresh pwsh. The
-/// pwsh processes see only temporary folders (XDG_DATA_HOME holds PSResourceGet's repository list and the modules
-/// installed for the current user; PSModulePath points there), and the only repository is the local one.
+/// pwsh processes see only temporary folders (HOME and XDG_DATA_HOME hold PSResourceGet's repository list and the
+/// modules installed for the current user; PSModulePath points there), and the only repository is the local one.
 /// </summary>
 [Trait("Category", "Package")]
 public sealed class ModulePackageTests : IDisposable
@@ -21,10 +21,12 @@ public sealed class ModulePackageTests : IDisposable
         Assert.True(File.Exists(package), $"{package} is missing; run: dotnet pwsh ./build.ps1 -Task Package");
         var repository = Directory.CreateDirectory(Path.Combine(_scratch, "repository")).FullName;
         File.Copy(package, Path.Combine(repository, Path.GetFileName(package)));
-        var data = Directory.CreateDirectory(Path.Combine(_scratch, "data")).FullName;
+        var data = Directory.CreateDirectory(Path.Combine(_scratch, "home", ".local", "share")).FullName;
         var modules = Path.Combine(data, "powershell", "Modules");
         var environment = new Dictionary<string, string>
         {
+            // PSResourceGet installs CurrentUser modules under $HOME/.local/share/powershell/Modules, whatever XDG says.
+            ["HOME"] = Directory.CreateDirectory(Path.Combine(_scratch, "home")).FullName,
             ["XDG_DATA_HOME"] = data,
             ["XDG_CONFIG_HOME"] = Directory.CreateDirectory(Path.Combine(_scratch, "config")).FullName,
             ["XDG_CACHE_HOME"] = Directory.CreateDirectory(Path.Combine(_scratch, "cache")).FullName,
