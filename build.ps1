@@ -13,9 +13,14 @@
                  Directory.Build.props, format file, the cmdlet assembly and its loader; the engine and
                  its packages in dependencies/, loaded into a private load context; en-US help made from
                  docs/cmdlets/*.md and docs/about_HdIov.md).
-      Test       xunit (dotnet test, TRX) and Pester (in a child pwsh against out/), then one line
-                 "N passed, N failed, N skipped" over every runner; exits non-zero on any failure
-                 or when no test ran.
+      Package    out/packages/: the module as a PowerShell Gallery nupkg (HdIov.<version>.nupkg, made by
+                 PSResourceGet from the laid-out module) and the provider as a Pulumi plugin archive
+                 (pulumi-resource-hdiov-v<version>-linux-amd64.tar.gz); see docs/packaging.md.
+      Test       dotnet test over the solution (TRX): the engine and provider tests, and
+                 tests/HdIov.PowerShell.Tests, which hosts PowerShell in-process (Microsoft.PowerShell.SDK) and
+                 runs the Pester suite there against out/, one xunit test per Pester test; then the runners
+                 below; one line "N passed, N failed, N skipped" over every runner; exits non-zero on any
+                 failure or when no test ran.
       PulumiConformance
                  the Node harness in tests/pulumi-conformance: npm ci (when node_modules is missing or
                  package-lock.json changed), then the engine's call sequences against the built
@@ -70,7 +75,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Test', 'PulumiConformance', 'KernelLab', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Layout', 'Package', 'Test', 'PulumiConformance', 'KernelLab', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -305,7 +310,47 @@ Register-Task Layout @('Build') {
     Write-Host "Module laid out at $moduleDir"
 }
 
-function Read-TrxCounts([string] $Directory) {
+function Get-PackageDir {
+    Join-Path $OutDir 'packages'
+}
+
+function Get-PluginArchivePath {
+    Join-Path (Get-PackageDir) "pulumi-resource-hdiov-v$(Get-ModuleVersion)-linux-amd64.tar.gz"
+}
+
+# What users install without building from source (docs/packaging.md): the module as the PowerShell Gallery's
+# nupkg, made by PSResourceGet from the laid-out module, and the provider as Pulumi's plugin archive, the executable
+# at its root (framework-dependent: it runs on the machine's .NET 10 and ASP.NET Core runtimes).
+Register-Task Package @('Build', 'Layout') {
+    $packageDir = Get-PackageDir
+    New-Item -ItemType Directory -Force $packageDir | Out-Null
+    Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'New-ModulePackage.ps1') @(
+        '-ModuleDirectory', (Get-ModuleLayoutDir),
+        '-DestinationDirectory', $packageDir) | Out-Null
+
+    $staging = Join-Path $ArtifactsDir 'package' 'pulumi-resource-hdiov'
+    if (Test-Path $staging) {
+        Remove-Item -Recurse -Force $staging
+    }
+    $project = Join-Path $RepoRoot 'src' 'HdIov.Pulumi' 'HdIov.Pulumi.csproj'
+    Invoke-Native dotnet publish, $project, '-c', $Configuration, '--no-build', '--nologo', '-p:SelfContained=false', '-o', $staging | Out-Null
+    $executable = Join-Path $staging 'pulumi-resource-hdiov'
+    if (-not (Test-Path $executable -PathType Leaf)) {
+        throw "dotnet publish wrote no $executable."
+    }
+    Get-ChildItem $staging -Filter *.pdb | Remove-Item
+    $archive = Get-PluginArchivePath
+    if (Test-Path $archive) {
+        Remove-Item $archive
+    }
+    # The engine extracts the archive into ~/.pulumi/plugins/resource-hdiov-v<version>/ and runs
+    # pulumi-resource-hdiov from there: every file sits at the archive's root, the executable keeps its mode.
+    Invoke-Native tar (@('-czf', $archive, '--owner=0', '--group=0', '-C', $staging) + @(Get-ChildItem $staging -Name | Sort-Object)) | Out-Null
+    Write-Host "Plugin archive: $archive"
+}
+
+# Outcomes in the TRX files under Directory; with TestNamePrefix only the tests whose name starts with it.
+function Read-TrxCounts([string] $Directory, [string] $TestNamePrefix = '') {
     $files = @(Get-ChildItem -Path $Directory -Filter *.trx -Recurse -ErrorAction Ignore)
     $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = $files.Count }
     foreach ($file in $files) {
@@ -313,6 +358,9 @@ function Read-TrxCounts([string] $Directory) {
         $ns = [System.Xml.XmlNamespaceManager]::new($trx.NameTable)
         $ns.AddNamespace('t', $trx.DocumentElement.NamespaceURI)
         foreach ($result in $trx.SelectNodes('//t:Results/t:UnitTestResult', $ns)) {
+            if ($TestNamePrefix -and -not $result.GetAttribute('testName').StartsWith($TestNamePrefix, [System.StringComparison]::Ordinal)) {
+                continue
+            }
             switch ($result.GetAttribute('outcome')) {
                 'Passed' { $counts.Passed++ }
                 'NotExecuted' { $counts.Skipped++ }
@@ -323,15 +371,18 @@ function Read-TrxCounts([string] $Directory) {
     [pscustomobject] $counts
 }
 
-Register-Task Test @('Bootstrap', 'Build', 'Layout') {
+Register-Task Test @('Bootstrap', 'Build', 'Layout', 'Package') {
     $resultsDir = Join-Path $ArtifactsDir 'test-results'
     if (Test-Path $resultsDir) {
         Remove-Item -Recurse -Force $resultsDir
     }
     $xunitDir = Join-Path $resultsDir 'xunit'
-    $pesterDir = Join-Path $resultsDir 'pester'
-    New-Item -ItemType Directory -Force $xunitDir, $pesterDir | Out-Null
+    New-Item -ItemType Directory -Force $xunitDir | Out-Null
 
+    # One dotnet test over the solution: the engine and provider tests, and tests/HdIov.PowerShell.Tests, which hosts
+    # PowerShell in-process and runs the Pester suite there (one xunit test per Pester test; a Pester test's tags are
+    # its Category traits). The same filter selects both; the Pester run itself is filtered through the environment,
+    # so a file's tests that the filter leaves out do not run either.
     $testArgs = @('test', $Solution, '-c', $Configuration, '--no-build', '--nologo', '--logger', 'trx', '--results-directory', $xunitDir)
     $filters = @()
     if ($Tag.Count -gt 0) {
@@ -343,27 +394,13 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
     if ($filters.Count -gt 0) {
         $testArgs += @('--filter', ($filters -join '&'))
     }
-    Write-Step 'Test: xunit'
+    $env:HDIOV_PESTER_TAG = $Tag -join ','
+    $env:HDIOV_PESTER_EXCLUDETAG = $ExcludeTag -join ','
+    Remove-Item Env:HDIOV_HOST_ROOT -ErrorAction Ignore
+    Write-Step 'Test: xunit and Pester (in-process)'
     $xunitExit = Invoke-Native dotnet $testArgs -AllowFailure
     $xunit = Read-TrxCounts $xunitDir
-
-    Write-Step 'Test: Pester'
-    $summaryPath = Join-Path $pesterDir 'summary.json'
-    $pesterArgs = @(
-        '-PesterManifest', (Get-PesterManifestPath),
-        '-ModuleRoot', $OutDir,
-        '-TestPath', (Join-Path $RepoRoot 'tests' 'pester'),
-        '-ResultDirectory', $pesterDir,
-        '-SummaryPath', $summaryPath)
-    if ($Tag.Count -gt 0) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
-    if ($ExcludeTag.Count -gt 0) { $pesterArgs += @('-ExcludeTag', ($ExcludeTag -join ',')) }
-    $pesterExit = Invoke-ChildPwsh (Join-Path $RepoRoot 'build' 'Invoke-PesterSuite.ps1') $pesterArgs -AllowFailure
-    $pester = if (Test-Path $summaryPath) {
-        Get-Content -Raw $summaryPath | ConvertFrom-Json
-    }
-    else {
-        $null
-    }
+    $pester = Read-TrxCounts $xunitDir -TestNamePrefix 'HdIov.PowerShell.Tests.Pester.'
 
     $passed = $xunit.Passed
     $failed = $xunit.Failed
@@ -398,21 +435,10 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
         Write-Host "xunit: dotnet test exited with code $xunitExit without a failed test in its results; counted as one failure."
         $failed++
     }
-    if ($null -eq $pester) {
-        Write-Host "Pester: the run wrote no summary (exit code $pesterExit); counted as one failure."
-        $failed++
-    }
-    else {
-        $passed += $pester.Passed
-        $failed += $pester.Failed
-        $skipped += $pester.Skipped
-    }
 
     Write-Host ''
-    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped ({3} result files)" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $xunit.Files)
-    if ($null -ne $pester) {
-        Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
-    }
+    Write-Host ("xunit:  {0} passed, {1} failed, {2} skipped ({3} result files), of which Pester: {4} passed, {5} failed, {6} skipped" -f
+        $xunit.Passed, $xunit.Failed, $xunit.Skipped, $xunit.Files, $pester.Passed, $pester.Failed, $pester.Skipped)
     foreach ($line in $runnerLines) {
         Write-Host $line
     }
@@ -430,7 +456,7 @@ Register-Task Test @('Bootstrap', 'Build', 'Layout') {
 
 # The Node harness drives the built plugin with @pulumi/pulumi's own gRPC stubs (installed by npm from the lock file)
 # and simulated hosts made by the laid-out module.
-Register-Task PulumiConformance @('Build', 'Layout') {
+Register-Task PulumiConformance @('Build', 'Layout', 'Package') {
     $harnessDir = Join-Path $RepoRoot 'tests' 'pulumi-conformance'
     $summaryPath = Get-RunnerSummaryPath 'PulumiConformance'
     foreach ($tool in 'node', 'npm') {
@@ -455,11 +481,39 @@ Register-Task PulumiConformance @('Build', 'Layout') {
         Remove-Item $summaryPath
     }
     $env:HDIOV_CONFIGURATION = $Configuration
+    Remove-Item Env:HDIOV_PROVIDER_PATH -ErrorAction Ignore
     $exit = Invoke-Native node @((Join-Path $harnessDir 'run.js'), '--summary', $summaryPath) -AllowFailure
     if (-not (Test-Path $summaryPath)) {
         throw "the harness exited with code $exit and wrote no $summaryPath"
     }
     $counts = Get-Content -Raw $summaryPath | ConvertFrom-Json
+
+    # The plugin as users install it: the archive of the Package task unpacked as `pulumi plugin install --file`
+    # unpacks it, and the harness's protocol tests against the executable at its root.
+    $pluginDir = Join-Path ([System.IO.Path]::GetTempPath()) "hdiov-plugin-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory $pluginDir | Out-Null
+    try {
+        Invoke-Native tar @('-xzf', (Get-PluginArchivePath), '-C', $pluginDir) | Out-Null
+        $env:HDIOV_PROVIDER_PATH = Join-Path $pluginDir 'pulumi-resource-hdiov'
+        $packagedSummaryPath = Join-Path (Split-Path $summaryPath) 'packaged-summary.json'
+        $exit = Invoke-Native node @((Join-Path $harnessDir 'run.js'), 'protocol', '--summary', $packagedSummaryPath) -AllowFailure
+        if (-not (Test-Path $packagedSummaryPath)) {
+            throw "the harness against the packaged plugin exited with code $exit and wrote no $packagedSummaryPath"
+        }
+        $packaged = Get-Content -Raw $packagedSummaryPath | ConvertFrom-Json
+        Write-Host ("PulumiConformance (packaged plugin, protocol): {0} passed, {1} failed, {2} skipped" -f $packaged.Passed, $packaged.Failed, $packaged.Skipped)
+        $counts = [pscustomobject]@{
+            Passed   = $counts.Passed + $packaged.Passed
+            Failed   = $counts.Failed + $packaged.Failed
+            Skipped  = $counts.Skipped + $packaged.Skipped
+            Failures = @($counts.Failures) + @($packaged.Failures | ForEach-Object { $_.Name = "packaged plugin: $($_.Name)"; $_ })
+        }
+        $counts | ConvertTo-Json -Depth 5 | Set-Content -Path $summaryPath
+    }
+    finally {
+        Remove-Item Env:HDIOV_PROVIDER_PATH -ErrorAction Ignore
+        Remove-Item -Recurse -Force $pluginDir -ErrorAction Ignore
+    }
     foreach ($failure in $counts.Failures) {
         Write-Host "FAILED: $($failure.Name)`n    $($failure.Message)"
     }

@@ -38,9 +38,13 @@
     AliasesToExport      = @()
     VariablesToExport    = @()
 
+    # What the PowerShell Gallery shows (build.ps1 -Task Package makes the Gallery's nupkg from this manifest).
     PrivateData          = @{
         PSData = @{
-            Tags = @('HD-IOV', 'SIOV', 'Scalable-IOV', 'SR-IOV', 'mdev', 'VFIO', 'QAT', 'E810', 'Linux', 'IaC')
+            Tags         = @('HD-IOV', 'SIOV', 'Scalable-IOV', 'SR-IOV', 'mdev', 'VFIO', 'QAT', 'E810', 'Linux', 'IaC', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/hdiov-iac/HdIov.Iac'
+            LicenseUri   = 'https://github.com/hdiov-iac/HdIov.Iac/blob/main/LICENSE'
+            ReleaseNotes = 'First release: inventory and readiness findings, spec documents with plans and idempotent converges (BIOS/IOMMU scalable mode, QAT 4xxx, E810, DSA/IAA, SR-IOV VFs, any mdev parent), VDEV attachments to VMs and containers, and simulated hosts to rehearse on. Needs PowerShell 7.6 on Linux.'
         }
     }
 }

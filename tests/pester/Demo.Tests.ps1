@@ -3,13 +3,7 @@ BeforeAll {
     Import-HdIovModule
     $demo = Join-Path (Get-RepoRoot) 'build' 'Demo.ps1'
     $spec = Join-Path (Get-RepoRoot) 'examples' 'spr-qat-e810' 'host.yaml'
-    # The pwsh running this suite, started again: as an apphost, or as pwsh.dll under the dotnet host.
-    $pwsh = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
-        @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
-    }
-    else {
-        @([Environment]::ProcessPath)
-    }
+    $pwsh = Get-PwshCommandLine
 }
 
 AfterAll {

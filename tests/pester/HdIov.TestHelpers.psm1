@@ -33,9 +33,13 @@ function Get-HdIovEngineType([Parameter(Mandatory)] [string] $FullName) {
     $type
 }
 
-# The pwsh running this suite, started again: as an apphost, or as pwsh.dll under the dotnet host.
+# The pwsh running this suite, started again: as an apphost, or as pwsh.dll under the dotnet host. A suite hosted
+# in-process (tests/HdIov.PowerShell.Tests) is not in a pwsh: it names the pinned pwsh.dll in HDIOV_PWSH.
 function Get-PwshCommandLine {
-    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
+    if ($env:HDIOV_PWSH) {
+        @(($env:DOTNET_HOST_PATH ? $env:DOTNET_HOST_PATH : 'dotnet'), $env:HDIOV_PWSH)
+    }
+    elseif ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') {
         @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
     }
     else {

@@ -86,7 +86,7 @@ Describe 'Set-HdIovHostState' -Tag Execution {
             function Invoke-NonInteractive([string] $Root, [string] $Arguments) {
                 $script = "Import-Module '$manifest'; Set-HdIovHostState -Path '$bootSpec' -HostRoot '$Root' $Arguments -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null; " +
                     '$failed | ForEach-Object { ''ERROR '' + $_.FullyQualifiedErrorId + '' | '' + $_.Exception.Message + '' | '' + $_.ErrorDetails.RecommendedAction }'
-                $pwsh = @(if (Test-Path (Join-Path $PSHOME 'pwsh') -PathType Leaf) { Join-Path $PSHOME 'pwsh' } else { [Environment]::ProcessPath; Join-Path $PSHOME 'pwsh.dll' })
+                $pwsh = @(Get-PwshCommandLine)
                 & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object { "$_" }
             }
             # The simulator's own lock file records which process opened the host last; it is not host state.

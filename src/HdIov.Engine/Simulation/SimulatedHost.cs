@@ -10,6 +10,9 @@ namespace HdIov.Engine.Simulation;
 /// </summary>
 public sealed class SimulatedHost : IHost
 {
+    private const string PausedMarker = TreeBuilder.StateDirectory + "/paused";
+    private static readonly TimeSpan PausePoll = TimeSpan.FromMilliseconds(10);
+
     private readonly RootedFileSystem _files;
     private readonly SimulationStore _store;
     private readonly SimTree _tree;
@@ -123,6 +126,35 @@ public sealed class SimulatedHost : IHost
             });
     }
 
+    /// <summary>
+    /// The <paramref name="atWrite"/>-th host write from now (1-based) waits before it is made, with
+    /// <c>.hdiov-sim/paused</c> present, until <see cref="ResumeWrites"/>: a test stops or inspects an apply at a
+    /// write of its choosing, in whatever process makes the write. The simulator makes the same writes for the same
+    /// plan, so a write number is a place in the apply.
+    /// </summary>
+    public void PauseBeforeWrite(int atWrite)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(atWrite, 1);
+        _store.Transact(
+            t =>
+            {
+                t.Counter.Pauses.Add(t.Counter.WriteCount + atWrite);
+                return true;
+            });
+    }
+
+    /// <summary>Whether a write waits at a pause of <see cref="PauseBeforeWrite"/>.</summary>
+    public bool IsPaused => _files.Exists(PausedMarker);
+
+    /// <summary>Lets a write that waits at a pause go on.</summary>
+    public void ResumeWrites()
+    {
+        if (_files.Exists(PausedMarker))
+        {
+            _files.DeleteFile(PausedMarker);
+        }
+    }
+
     public void ClearFaults() => _store.Transact(
         t =>
         {
@@ -225,18 +257,42 @@ public sealed class SimulatedHost : IHost
 
     private KernelModel Model(SimulationState state) => new(_tree, _machine, state);
 
-    /// <summary>Counts one host write, fires a planned fault instead of it, or performs it.</summary>
-    private void Counted(string path, string operation, Action<SimulationTransaction> write) => _store.Transact(
-        t =>
-        {
-            if (t.Counter.Count() is { } fault)
+    /// <summary>Counts one host write, fires a planned fault instead of it, or performs it (after a planned pause).</summary>
+    private void Counted(string path, string operation, Action<SimulationTransaction> write)
+    {
+        var paused = _store.Transact(
+            t =>
             {
-                throw fault.Crash
-                    ? new SimulatedCrashException($"simulated crash before {operation} {path}")
-                    : HostIoException.FromErrno(fault.Errno, path, operation);
+                if (t.Counter.Count() is { } fault)
+                {
+                    throw fault.Crash
+                        ? new SimulatedCrashException($"simulated crash before {operation} {path}")
+                        : HostIoException.FromErrno(fault.Errno, path, operation);
+                }
+
+                if (t.Counter.PauseDue())
+                {
+                    return true;
+                }
+
+                write(t);
+                return false;
+            });
+        if (paused)
+        {
+            // Outside the transaction: other processes and threads keep using the host while this write waits.
+            _files.WriteFile(PausedMarker, $"{operation} {path}\n");
+            while (_files.Exists(PausedMarker))
+            {
+                Thread.Sleep(PausePoll);
             }
 
-            write(t);
-            return true;
-        });
+            _store.Transact(
+                t =>
+                {
+                    write(t);
+                    return true;
+                });
+        }
+    }
 }

@@ -12,6 +12,9 @@ internal sealed class WriteCounter
 
     public List<FaultEntry> Faults { get; set; } = [];
 
+    /// <summary>Write numbers (counted as <see cref="WriteCount"/>) that wait for <see cref="SimulatedHost.ResumeWrites"/> first.</summary>
+    public List<int> Pauses { get; set; } = [];
+
     /// <summary>Changes whenever <see cref="SimulationState"/> is saved, so a process can tell whether its cached copy is current.</summary>
     public string ModelStamp { get; set; } = string.Empty;
 
@@ -27,6 +30,9 @@ internal sealed class WriteCounter
 
         return fault;
     }
+
+    /// <summary>Whether the write just counted is to wait; consumes the pause.</summary>
+    public bool PauseDue() => Pauses.Remove(WriteCount);
 }
 
 internal sealed record FaultEntry(int AtWrite, Errno Errno, bool Crash, int InjectedAtCount);

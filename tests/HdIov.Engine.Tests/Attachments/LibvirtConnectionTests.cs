@@ -5,6 +5,7 @@ using HdIov.Engine.Tests.Testing;
 namespace HdIov.Engine.Tests.Attachments;
 
 /// <summary>The P/Invoke layer against libvirt's real in-process test driver (<c>test:///default</c> and a node XML file).</summary>
+[Trait("Category", "Libvirt")]
 public sealed class LibvirtConnectionTests
 {
     private const string Foreign = "11111111-2222-3333-4444-555555555555";

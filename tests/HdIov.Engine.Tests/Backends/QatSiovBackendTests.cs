@@ -2,6 +2,7 @@ using HdIov.Engine.Backends;
 
 namespace HdIov.Engine.Tests.Backends;
 
+[Trait("Category", "Execution")]
 public sealed class QatSiovBackendTests
 {
     private const string Template = """

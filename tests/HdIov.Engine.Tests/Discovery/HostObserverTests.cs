@@ -7,6 +7,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class HostObserverTests : IDisposable
 {
     private const string QatPf = "0000:6b:00.0";

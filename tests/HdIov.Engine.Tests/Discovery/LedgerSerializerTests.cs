@@ -2,6 +2,7 @@ using HdIov.Engine.Discovery;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class LedgerSerializerTests
 {
     private static readonly Guid Uuid = new("2f0c9b0a-2b8a-4e39-9a53-7d6a1b1c0001");

@@ -5,6 +5,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class MdevctlAutostartTests : IDisposable
 {
     private const string PackagedRule = "/usr/lib/udev/rules.d/60-mdevctl.rules";

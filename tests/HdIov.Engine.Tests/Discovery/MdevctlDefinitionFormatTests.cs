@@ -2,6 +2,7 @@ using HdIov.Engine.Discovery;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class MdevctlDefinitionFormatTests
 {
     private static readonly Guid Uuid = new("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");

@@ -2,6 +2,7 @@ using HdIov.Engine.Discovery;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class QatConfigParserTests
 {
     [Theory]

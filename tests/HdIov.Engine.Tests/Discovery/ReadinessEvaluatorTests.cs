@@ -8,6 +8,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Discovery;
 
+[Trait("Category", "Discovery")]
 public sealed class ReadinessEvaluatorTests
 {
     private const ulong Cap = 0x19ed008c40780c66;

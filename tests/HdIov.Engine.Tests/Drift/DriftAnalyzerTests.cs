@@ -10,6 +10,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Drift;
 
 /// <summary>Drift per item after each kind of change a host goes through: a spec edit, a hand edit, new hardware, a reboot.</summary>
+[Trait("Category", "Planning")]
 public sealed class DriftAnalyzerTests
 {
     private const string BiosAttribute = "/sys/class/firmware-attributes/hdiov-sim-bios/attributes/PcieEnqCmdSupport/current_value";

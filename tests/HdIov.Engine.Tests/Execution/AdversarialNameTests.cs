@@ -12,6 +12,7 @@ namespace HdIov.Engine.Tests.Execution;
 /// valid but UUID-like name goes through, and only ever touches sysfs, /dev/vfio, QAT configs and mdevctl
 /// definitions of real parents.
 /// </summary>
+[Trait("Category", "Execution")]
 public sealed class AdversarialNameTests : IClassFixture<AdversarialNameTests.PreparedHosts>
 {
     private static readonly string[] Hostile =

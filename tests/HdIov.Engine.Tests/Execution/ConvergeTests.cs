@@ -6,6 +6,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Execution;
 
+[Trait("Category", "Execution")]
 public sealed class ConvergeTests
 {
     [Fact]

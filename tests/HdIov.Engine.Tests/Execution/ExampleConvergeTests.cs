@@ -8,6 +8,7 @@ using Json.Schema;
 
 namespace HdIov.Engine.Tests.Execution;
 
+[Trait("Category", "Execution")]
 public sealed class ExampleConvergeTests
 {
     [Fact]

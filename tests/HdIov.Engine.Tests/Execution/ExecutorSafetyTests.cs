@@ -13,6 +13,7 @@ using static HdIov.Engine.Tests.Execution.ConvergeTests;
 namespace HdIov.Engine.Tests.Execution;
 
 /// <summary>The executor's guards: stale plans, one apply per host, plans as data, and cancellation between steps.</summary>
+[Trait("Category", "Execution")]
 public sealed class ExecutorSafetyTests
 {
     /// <summary>The lock file itself: its content is the holder's pid, and another process holds it during the test.</summary>

@@ -13,6 +13,8 @@ namespace HdIov.Engine.Tests.Execution;
 /// DESIGN §6 fault law: for every write position of a scenario, failing that write (or killing the process there)
 /// and applying again reaches the desired state, leaks no VDEV, and leaves what the engine does not own alone.
 /// </summary>
+[Trait("Category", "Execution")]
+[Trait("Category", "Laws")]
 public sealed class FaultLawTests
 {
     private static readonly Guid Unowned = new("0b1e5a5e-0000-4000-8000-00000000f00d");

@@ -9,6 +9,8 @@ using static HdIov.Engine.Tests.Execution.ConvergeTests;
 namespace HdIov.Engine.Tests.Execution;
 
 /// <summary>DESIGN §6 idempotence law on every profile: the profile's example converges, and planning again yields no steps.</summary>
+[Trait("Category", "Execution")]
+[Trait("Category", "Laws")]
 [Collection(ConvergedExamplesCollection.Name)]
 public sealed class IdempotenceLawTests(ConvergedExamples examples)
 {

@@ -12,6 +12,8 @@ namespace HdIov.Engine.Tests.Execution;
 /// The fault law for an imperative create: failing (or crashing at) any write and asking again for the same named
 /// VDEVs reaches them, every one recorded as imperative and persisted, with nothing leaked.
 /// </summary>
+[Trait("Category", "Execution")]
+[Trait("Category", "Laws")]
 public sealed class ImperativeFaultLawTests
 {
     private static readonly VdevCreateRequest Request = new("mtty", "mtty-1", 3, "uart");

@@ -5,6 +5,7 @@ using HdIov.Engine.Tests.Testing;
 namespace HdIov.Engine.Tests.Execution;
 
 /// <summary>DESIGN §6: an invalid spec changes nothing on the host, and the user gets located diagnostics instead.</summary>
+[Trait("Category", "Execution")]
 public sealed class InvalidInputTests : IClassFixture<InvalidInputTests.SprHost>
 {
     private readonly SprHost _host;

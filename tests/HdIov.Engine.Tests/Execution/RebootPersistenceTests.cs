@@ -9,6 +9,7 @@ namespace HdIov.Engine.Tests.Execution;
 /// What survives a reboot: VDEVs persisted as mdevctl definitions come back with their UUIDs; ice-vdcm VDEVs (the
 /// engine's own persistence) and VFs are gone, and the next plan re-creates exactly them with the same identities.
 /// </summary>
+[Trait("Category", "Execution")]
 [Collection(ConvergedExamplesCollection.Name)]
 public sealed class RebootPersistenceTests(ConvergedExamples examples)
 {

@@ -13,6 +13,8 @@ namespace HdIov.Engine.Tests.Execution;
 /// VM attachments applied to a real libvirtd (QEMU driver, session mode, private to this class) from a simulated
 /// host whose libvirt map sends <c>qemu:///system</c> to that daemon.
 /// </summary>
+[Trait("Category", "Execution")]
+[Trait("Category", "Libvirt")]
 public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFixture<PrivateLibvirtd>
 {
     private const string Foreign = "11111111-2222-3333-4444-555555555555";

@@ -9,6 +9,7 @@ namespace HdIov.Engine.Tests.Fidelity;
 /// Discovery against the real lspci: for every PCI function of a converged spr-qat-e810 host (PFs and VFs), the
 /// capabilities HostObserver parsed are the ones lspci decodes, at the same offsets and with the same fields.
 /// </summary>
+[Trait("Category", "Simulation")]
 [Collection(ConvergedExamplesCollection.Name)]
 public sealed partial class LspciDiscoveryFidelityTests(ConvergedExamples examples)
 {

@@ -5,6 +5,7 @@ using HdIov.Engine.Tests.Simulation;
 namespace HdIov.Engine.Tests.Fidelity;
 
 /// <summary>The real lspci (pciutils) decodes the simulated config spaces as it decodes hardware.</summary>
+[Trait("Category", "Simulation")]
 public sealed class LspciFidelityTests
 {
     private static readonly Dictionary<string, string> CapabilityNames = new(StringComparer.Ordinal)

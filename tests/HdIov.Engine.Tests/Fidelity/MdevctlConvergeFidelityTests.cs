@@ -8,6 +8,7 @@ namespace HdIov.Engine.Tests.Fidelity;
 /// After a converge, the real mdevctl lists exactly the VDEVs the engine created, and lists as defined (start auto)
 /// exactly the ones persisted in mdevctl's format; ice-vdcm VDEVs, which the engine persists itself, are not defined.
 /// </summary>
+[Trait("Category", "Simulation")]
 [Collection(ConvergedExamplesCollection.Name)]
 public sealed class MdevctlConvergeFidelityTests(ConvergedExamples examples)
 {

@@ -7,6 +7,7 @@ namespace HdIov.Engine.Tests.Fidelity;
 /// The real mdevctl lists what the kernel model created and what was persisted in mdevctl's format. It runs
 /// in a private mount namespace with the simulated /sys and /etc/mdevctl.d bind-mounted over the real ones.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class MdevctlFidelityTests
 {
     private const string Asym = "3b2f6c1e-9f0a-4c55-8e21-6f0b1a2c3d4e";

@@ -4,6 +4,7 @@ using HdIov.Engine.Interop;
 
 namespace HdIov.Engine.Tests.Host;
 
+[Trait("Category", "Execution")]
 public sealed class LinuxHostTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hdiov-linuxhost-" + Guid.NewGuid().ToString("N")[..8]);

@@ -2,6 +2,7 @@ using HdIov.Engine.Model;
 
 namespace HdIov.Engine.Tests.Model;
 
+[Trait("Category", "Spec")]
 public sealed class VdevIdentityTests
 {
     [Fact]

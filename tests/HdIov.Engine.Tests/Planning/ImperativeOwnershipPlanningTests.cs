@@ -10,6 +10,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>A converge takes over VDEVs created on request that the spec declares, and otherwise leaves them alone with a warning.</summary>
+[Trait("Category", "Planning")]
 public sealed class ImperativeOwnershipPlanningTests
 {
     [Fact]

@@ -10,6 +10,7 @@ using static HdIov.Engine.Tests.Execution.ConvergeTests;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>Imperative requests become plans with the declarative rules: types, capacity, ownership, persistence.</summary>
+[Trait("Category", "Planning")]
 public sealed class ImperativePlannerTests
 {
     private const string QatPf = "0000:6b:00.0";

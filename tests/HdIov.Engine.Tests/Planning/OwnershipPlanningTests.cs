@@ -10,6 +10,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>What the engine did not create is left alone under keep, removed under prune, and taken over under adopt.</summary>
+[Trait("Category", "Planning")]
 public sealed class OwnershipPlanningTests
 {
     private static readonly Guid Unowned = new("5ca1ab1e-0000-4000-8000-0000000000aa");

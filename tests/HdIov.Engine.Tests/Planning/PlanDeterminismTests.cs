@@ -4,6 +4,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Planning;
 
+[Trait("Category", "Planning")]
 public sealed class PlanDeterminismTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>Impossible plans are refused with a coded diagnostic at the offending key, before anything is applied.</summary>
+[Trait("Category", "Planning")]
 public sealed class PlanRefusalTests
 {
     [Fact]

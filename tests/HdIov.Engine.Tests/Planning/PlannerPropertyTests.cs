@@ -14,6 +14,8 @@ namespace HdIov.Engine.Tests.Planning;
 /// but <see cref="PlanRejectedException"/>, every refusal is coded, explained, has a fix and points into the
 /// document, and every plan it makes is well-formed.
 /// </summary>
+[Trait("Category", "Planning")]
+[Trait("Category", "Laws")]
 public sealed partial class PlannerPropertyTests
 {
     private static readonly HostState[] States = [FreshStates.Of("spr-qat-e810"), FreshStates.Of("mtty-lab")];

@@ -7,6 +7,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Planning;
 
+[Trait("Category", "Planning")]
 public sealed class PlatformPlanningTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>Changes that need a device reset: the plan says so, orders the reset first, and keeps VDEV identities.</summary>
+[Trait("Category", "Planning")]
 public sealed class ReconfigurationPlanningTests
 {
     private static readonly PciAddress Qat0 = PciAddress.Parse("0000:6b:00.0");

@@ -8,6 +8,7 @@ using static HdIov.Engine.Tests.Testing.Specs;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>A scoped plan changes only the device entries and attachments it speaks for; the whole-host plan owns everything.</summary>
+[Trait("Category", "Planning")]
 public sealed class ScopedPlanningTests
 {
     private static readonly DeviceSpec First = Siov("qat", Pci("0000:6b:00.0"), ["asym"], ("asym", 2));

@@ -9,6 +9,7 @@ using HdIov.Engine.Tests.Testing;
 namespace HdIov.Engine.Tests.Planning;
 
 /// <summary>VM attachments planned against observed domains: pure, no libvirt involved.</summary>
+[Trait("Category", "Planning")]
 public sealed class VmAttachmentPlannerTests
 {
     private const string Uri = "qemu:///system";

@@ -11,6 +11,7 @@ using HdIov.Testing.Redfish;
 
 namespace HdIov.Engine.Tests.Platform;
 
+[Trait("Category", "Redfish")]
 public sealed class RedfishBiosTests
 {
     private const string Wanted = "virtualization: enabled, vtd: enabled, enqcmd: enabled, x2apic: disabled";

@@ -2,6 +2,7 @@ using HdIov.Engine.Interop;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class FirmwareKernelModelTests
 {
     private const string Attribute = "/sys/class/firmware-attributes/hdiov-sim-bios/attributes/PcieEnqCmdSupport";

@@ -3,6 +3,7 @@ using static HdIov.Engine.Tests.Simulation.SimulatedHostScope;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class MdevKernelModelTests
 {
     private const string Uuid = "3b2f6c1e-9f0a-4c55-8e21-6f0b1a2c3d4e";

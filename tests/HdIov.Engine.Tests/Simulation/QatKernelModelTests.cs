@@ -3,6 +3,7 @@ using static HdIov.Engine.Tests.Simulation.SimulatedHostScope;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class QatKernelModelTests
 {
     private const string Pf0 = "0000:6b:00.0";

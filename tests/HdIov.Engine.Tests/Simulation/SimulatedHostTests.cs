@@ -6,6 +6,7 @@ using static HdIov.Engine.Tests.Simulation.SimulatedHostScope;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class SimulatedHostTests
 {
     [Fact]
@@ -137,6 +138,32 @@ public sealed class SimulatedHostTests
 
         Assert.True(sim.Host.Exists($"/sys/bus/mdev/devices/{uuid}"));
         Assert.Equal(4, sim.Host.WriteCount);
+    }
+
+    [Fact]
+    public async Task Pause_NthWriteWaitsUnmadeUntilResumed_AnotherOpenSeesAndResumesIt()
+    {
+        using var sim = new SimulatedHostScope("mtty-lab");
+        sim.Host.PauseBeforeWrite(2);
+        var other = SimulatedHost.Open(sim.Root);
+        var uuid = Guid.NewGuid().ToString();
+
+        var writer = Task.Run(() =>
+        {
+            sim.Host.WriteFile("/etc/mdevctl.d/mtty/note", "x");
+            sim.Host.WriteAttribute(TypeCreate("mtty", "mtty-1"), uuid);
+        });
+        SpinWait.SpinUntil(() => other.IsPaused || writer.IsCompleted, TimeSpan.FromSeconds(30));
+
+        Assert.True(other.IsPaused);
+        Assert.False(writer.IsCompleted);
+        Assert.True(other.Exists("/etc/mdevctl.d/mtty/note"));
+        Assert.False(other.Exists($"/sys/bus/mdev/devices/{uuid}"));
+        other.ResumeWrites();
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(sim.Host.Exists($"/sys/bus/mdev/devices/{uuid}"));
+        Assert.False(sim.Host.IsPaused);
+        Assert.Equal(2, sim.Host.WriteCount);
     }
 
     [Fact]

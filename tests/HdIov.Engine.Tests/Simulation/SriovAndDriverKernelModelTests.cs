@@ -2,6 +2,7 @@ using HdIov.Engine.Interop;
 
 namespace HdIov.Engine.Tests.Simulation;
 
+[Trait("Category", "Simulation")]
 public sealed class SriovAndDriverKernelModelTests
 {
     private const string Nvme = "0000:01:00.0";

@@ -12,6 +12,7 @@ namespace HdIov.Engine.Tests.Spec;
 /// The shipped examples: valid ones load without a diagnostic and satisfy the JSON Schema; each invalid one gives
 /// exactly the diagnostics its <c># expect:</c> lines name, and the schema's verdict its <c># schema:</c> line names.
 /// </summary>
+[Trait("Category", "Spec")]
 public sealed partial class SpecExampleTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(RepositoryFiles.SchemaPath)));

@@ -3,6 +3,7 @@ using HdIov.Engine.Model;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecLoaderAttachmentTests
 {
     // Lines 1-11; attachments start on line 12.

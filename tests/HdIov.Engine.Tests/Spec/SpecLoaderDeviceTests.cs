@@ -4,6 +4,7 @@ using HdIov.Engine.Model;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecLoaderDeviceTests
 {
     private const string Head = "apiVersion: hdiov.dev/v1alpha1\nkind: HostState\nmetadata: { name: node }\nspec:\n  devices:\n";

@@ -4,6 +4,7 @@ using HdIov.Engine.Spec;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecLoaderInputTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hdiov-spec-").FullName;

@@ -3,6 +3,7 @@ using HdIov.Engine.Model;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecLoaderPlatformTests
 {
     private const string Head = "apiVersion: hdiov.dev/v1alpha1\nkind: HostState\nmetadata: { name: node }\nspec:\n  platform:\n";

@@ -2,6 +2,7 @@ using HdIov.Engine.Diagnostics;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecLoaderYamlTests
 {
     [Fact]

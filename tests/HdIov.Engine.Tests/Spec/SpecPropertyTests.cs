@@ -11,6 +11,8 @@ namespace HdIov.Engine.Tests.Spec;
 /// random text inserted, truncation) and 2,000 random strings never make the loader throw, and every diagnostic
 /// has a code and a position inside the text.
 /// </summary>
+[Trait("Category", "Spec")]
+[Trait("Category", "Laws")]
 public sealed partial class SpecPropertyTests
 {
     private const string File = "generated.yaml";

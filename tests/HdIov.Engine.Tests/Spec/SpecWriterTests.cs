@@ -5,6 +5,7 @@ using HdIov.Engine.Spec;
 
 namespace HdIov.Engine.Tests.Spec;
 
+[Trait("Category", "Spec")]
 public sealed class SpecWriterTests
 {
     public static TheoryData<string> Examples => [.. RepositoryFiles.ValidExamples.Select(RepositoryFiles.Relative)];

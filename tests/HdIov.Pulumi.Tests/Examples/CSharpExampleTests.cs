@@ -9,6 +9,7 @@ namespace HdIov.Pulumi.Tests.Examples;
 /// package), so its text is checked against the schema with the names the C# code generator gives: resources and their
 /// Args classes, input types (<c>Inputs.&lt;Type&gt;Args</c>), enums and every property set in an initializer.
 /// </summary>
+[Trait("Category", "Pulumi")]
 public sealed partial class CSharpExampleTests
 {
     private static readonly string Folder = RepositoryPaths.Of("examples/pulumi/csharp");

@@ -13,6 +13,7 @@ namespace HdIov.Pulumi.Tests.Examples;
 /// examples/pulumi/yaml without the Pulumi CLI: the program is checked against the provider's schema, then its
 /// resources run against the provider in-process on a fresh simulated host in the order <c>pulumi up</c> would run them.
 /// </summary>
+[Trait("Category", "Pulumi")]
 public sealed class YamlExampleTests
 {
     private static readonly string Folder = RepositoryPaths.Of("examples/pulumi/yaml");

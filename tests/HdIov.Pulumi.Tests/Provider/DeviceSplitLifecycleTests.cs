@@ -10,6 +10,7 @@ using HdIov.Pulumi.Values;
 namespace HdIov.Pulumi.Tests.Provider;
 
 /// <summary>The engine's call sequences for a DeviceSplit (preview, up, refresh, update, destroy, import) against a simulated host.</summary>
+[Trait("Category", "Pulumi")]
 public sealed class DeviceSplitLifecycleTests
 {
     private const string Type = "hdiov:index:DeviceSplit";

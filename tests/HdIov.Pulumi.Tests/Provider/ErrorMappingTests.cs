@@ -11,6 +11,7 @@ using static HdIov.Pulumi.Tests.Provider.DeviceSplitLifecycleTests;
 namespace HdIov.Pulumi.Tests.Provider;
 
 /// <summary>Failures reach the engine as statuses that say whether anything changed, never as Unknown.</summary>
+[Trait("Category", "Pulumi")]
 public sealed class ErrorMappingTests
 {
     private const string Type = "hdiov:index:DeviceSplit";

@@ -8,6 +8,7 @@ using static HdIov.Pulumi.Tests.Provider.DeviceSplitLifecycleTests;
 
 namespace HdIov.Pulumi.Tests.Provider;
 
+[Trait("Category", "Pulumi")]
 public sealed class HostComponentTests
 {
     private const string Host = "hdiov:index:Host";

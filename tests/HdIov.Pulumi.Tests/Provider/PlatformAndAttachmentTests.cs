@@ -7,6 +7,7 @@ using static HdIov.Pulumi.Tests.Provider.DeviceSplitLifecycleTests;
 
 namespace HdIov.Pulumi.Tests.Provider;
 
+[Trait("Category", "Pulumi")]
 public sealed class PlatformAndAttachmentTests
 {
     private const string Platform = "hdiov:index:Platform";

@@ -5,6 +5,7 @@ using HdIov.Pulumi.Values;
 
 namespace HdIov.Pulumi.Tests.Provider;
 
+[Trait("Category", "Pulumi")]
 public sealed class PlatformImportTests
 {
     private const string Platform = "hdiov:index:Platform";

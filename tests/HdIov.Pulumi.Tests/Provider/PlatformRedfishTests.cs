@@ -9,6 +9,8 @@ using static HdIov.Pulumi.Tests.Provider.DeviceSplitLifecycleTests;
 
 namespace HdIov.Pulumi.Tests.Provider;
 
+[Trait("Category", "Pulumi")]
+[Trait("Category", "Redfish")]
 public sealed class PlatformRedfishTests
 {
     private const string Platform = "hdiov:index:Platform";

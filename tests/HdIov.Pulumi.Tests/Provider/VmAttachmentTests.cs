@@ -13,6 +13,8 @@ namespace HdIov.Pulumi.Tests.Provider;
 /// VM attachments against a real libvirtd (QEMU driver, session mode, private to this class) that a simulated host's
 /// libvirt map names for <c>qemu:///system</c>; the domains' XML is read back with virsh.
 /// </summary>
+[Trait("Category", "Pulumi")]
+[Trait("Category", "Libvirt")]
 public sealed class VmAttachmentTests(PrivateLibvirtd libvirtd) : IClassFixture<PrivateLibvirtd>
 {
     private const string Attachment = "hdiov:index:Attachment";

@@ -5,6 +5,7 @@ using Json.Schema;
 
 namespace HdIov.Pulumi.Tests.Schema;
 
+[Trait("Category", "Pulumi")]
 public sealed class PackageSchemaTests
 {
     [Fact]

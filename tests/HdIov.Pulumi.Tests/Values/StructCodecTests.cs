@@ -4,6 +4,7 @@ using HdIov.Pulumi.Values;
 
 namespace HdIov.Pulumi.Tests.Values;
 
+[Trait("Category", "Pulumi")]
 public sealed class StructCodecTests
 {
     private static readonly Gen<PropertyValue> Leaf = Gen.OneOf(

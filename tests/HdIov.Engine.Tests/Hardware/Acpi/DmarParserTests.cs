@@ -4,6 +4,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Hardware.Acpi;
 
+[Trait("Category", "Simulation")]
 public sealed class DmarParserTests
 {
     private static readonly byte[] Spr = DmarTableBuilder.SapphireRapidsLike().Build();

@@ -4,6 +4,8 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Hardware.Pci;
 
+[Trait("Category", "Simulation")]
+[Trait("Category", "Laws")]
 public sealed class ConfigSpacePropertyTests
 {
     private static readonly byte[] Dsa = ConfigSpaceBuilder.DsaLike().Build();

@@ -3,6 +3,7 @@ using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Hardware.Pci;
 
+[Trait("Category", "Simulation")]
 public sealed class ConfigSpaceTests
 {
     [Fact]

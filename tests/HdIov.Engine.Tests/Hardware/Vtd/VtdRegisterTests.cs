@@ -2,6 +2,7 @@ using HdIov.Engine.Hardware.Vtd;
 
 namespace HdIov.Engine.Tests.Hardware.Vtd;
 
+[Trait("Category", "Simulation")]
 public sealed class VtdRegisterTests
 {
     [Fact]
