@@ -47,7 +47,7 @@ public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFi
         Assert.True(result.Converged);
         Assert.Empty(Plan(sim, spec, machines).Steps);
         var vm = spec.Attachments.Single(a => a.Vm is not null).Vm!.Name;
-        var asym = new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.VdevName == "qat/0/asym/0").Uuid!.Value;
+        var asym = new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == "qat/0/asym/0").Uuid!.Value;
         Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
     }
 
