@@ -26,6 +26,7 @@
         'Get-HdIovSimulatedHostProfile'
         'Get-HdIovVirtualDevice'
         'Import-HdIovSpec'
+        'Install-HdIovBootService'
         'New-HdIovSimulatedHost'
         'New-HdIovVirtualDevice'
         'Remove-HdIovVirtualDevice'

@@ -13,13 +13,16 @@ namespace HdIov.Engine.Attachments;
 /// </summary>
 public static class DomainObserver
 {
-    /// <summary>The state with <see cref="HostState.Domains"/> set for the spec's VM attachments and the ledger's.</summary>
+    /// <summary>
+    /// The state with <see cref="HostState.Domains"/> set for the spec's VM attachments and the ledger's, and the domain
+    /// holders of its devices read from the host's own libvirt and those URIs.
+    /// </summary>
     public static HostState Observe(HostState state, HostSpec? spec, IVirtualMachines machines, IEnumerable<(string Uri, string Name)>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(machines);
         var targets = Targets(spec, state.Ledger).Concat(extra ?? []).Distinct().ToList();
-        return state with { Domains = Observe(machines, targets) };
+        return Holders.HolderObserver.ObserveDomains(state with { Domains = Observe(machines, targets) }, machines, targets.Select(t => t.Uri));
     }
 
     public static ImmutableArray<DomainObservation> Observe(IVirtualMachines machines, IEnumerable<(string Uri, string Name)> targets)

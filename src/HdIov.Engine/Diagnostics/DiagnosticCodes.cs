@@ -47,6 +47,7 @@ public static class DiagnosticCodes
     public const string LibvirtUnavailable = "HDIOV2020";
     public const string AttachmentNotDeclared = "HDIOV2021";
     public const string BmcCredentialMissing = "HDIOV2022";
+    public const string DeviceHeld = "HDIOV2023";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";

@@ -42,7 +42,11 @@ public sealed class HostObserver
             KernelOptions = kernelOptions,
             Platform = PlatformReader.Read(sysfs, kernel.Release),
         };
-        return state with { Findings = [.. problems, .. ReadinessEvaluator.Evaluate(state)] };
+        return state with
+        {
+            Findings = [.. problems, .. ReadinessEvaluator.Evaluate(state)],
+            Holders = Attachments.Holders.HolderObserver.ObserveHost(_host, state, cancellationToken),
+        };
     }
 
     private static KernelBuildOptions ReadKernelOptions(SysfsReader sysfs, string release)

@@ -38,6 +38,12 @@ public sealed record HostState(
     /// </summary>
     public ImmutableArray<Attachments.DomainObservation> Domains { get; init; } = [];
 
+    /// <summary>
+    /// Who holds the host's VDEVs and VFs: processes and the CDI spec (always read), libvirt domains (read with the
+    /// domains, <see cref="Attachments.DomainObserver"/>).
+    /// </summary>
+    public Attachments.Holders.DeviceHolders Holders { get; init; } = Attachments.Holders.DeviceHolders.None;
+
     /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
     public string Fingerprint => StateFingerprint.Compute(this);
 }

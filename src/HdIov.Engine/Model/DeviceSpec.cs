@@ -29,6 +29,19 @@ public enum OwnershipPolicy
     Prune,
 }
 
+/// <summary>What a plan does with a device of the entry that a VM, a process or containers hold when it must remove, reset, re-create or rebind it.</summary>
+public enum HeldPolicy
+{
+    /// <summary>Refuse the plan, naming each holder (the default).</summary>
+    Refuse,
+
+    /// <summary>
+    /// Detach the device from the libvirt domains that hold it first (from a shut-off domain's definition, hot-unplug from
+    /// a running one) and re-attach it after it is re-created. A process still refuses the plan.
+    /// </summary>
+    Detach,
+}
+
 /// <summary>
 /// One entry of <c>spec.devices</c>: which PFs, how to split them, and how many virtual devices of each type
 /// to keep on every selected PF. <see cref="Vdevs"/> keys are the backend's type names (<c>asym</c>, <c>ice-vdcm</c>, <c>mtty-1</c>).
@@ -41,7 +54,11 @@ public sealed record DeviceSpec(
     ImmutableSortedDictionary<string, int> Vdevs,
     VfSpec? Vfs,
     OwnershipPolicy Ownership,
-    SourceLocation? Location = null);
+    SourceLocation? Location = null)
+{
+    /// <summary>The spec's <c>onHeld</c>.</summary>
+    public HeldPolicy OnHeld { get; init; } = HeldPolicy.Refuse;
+}
 
 /// <summary>
 /// Exactly one way of choosing PFs. A mdev parent that is not a PCI function (e.g. <c>mtty</c>) is chosen by <see cref="Parent"/>.

@@ -91,5 +91,7 @@ internal static class GenericMdevPlanner
                     $".vdevs.{key}");
             }
         }
+
+        SharedCapacity.Check(context, target, parent, outcome);
     }
 }

@@ -184,6 +184,11 @@ public static class ImperativePlanner
                 live is null ? "removed on request: its record and definition" : "removed on request; a VM or container using it loses the device"));
         }
 
+        if (!request.Force)
+        {
+            problems.AddRange(HolderGuard.Refusals(state, steps, "Uuids"));
+        }
+
         ThrowIfAny(problems);
         return new ImperativePlan(new Plan(RequestName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]), vdevs.ToImmutable());
     }

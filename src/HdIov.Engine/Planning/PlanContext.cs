@@ -53,6 +53,12 @@ internal sealed class PlanContext(HostSpec spec, HostState state, PlanScope scop
     /// <summary>True when this plan (or an earlier apply) sets intel_iommu=on,sm_on that the running kernel does not have yet.</summary>
     public bool ScalableModeAfterReboot { get; set; }
 
+    /// <summary>
+    /// The device entries whose VDEVs wait for a reboot, each with what the reboot brings (scalable mode); their
+    /// attachments wait with them instead of failing to resolve (<see cref="RebootDeferral"/>).
+    /// </summary>
+    public Dictionary<string, string> DeferredEntries { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Live mdevs by UUID, built once per plan.</summary>
     public Dictionary<Guid, MdevDevice> LiveMdevs { get; } = state.Mdevs.GroupBy(m => m.Uuid).ToDictionary(g => g.Key, g => g.First());
 

@@ -60,6 +60,7 @@ public static class Planner
         OwnedCleanupPlanner.Plan(context);
         IcePlanner.CheckBudgets(context, targets);
         AttachmentPlanner.Plan(context);
+        HolderGuard.Check(context);
 
         if (context.Problems.Count > 0)
         {

@@ -26,6 +26,7 @@ internal static class SiovPlatform
                 $"{target.Label}: {backend} is planned after the reboot that turns on scalable mode",
                 "reboot the host, then apply the spec again",
                 target);
+            RebootDeferral.Defer(context, target, "the reboot that turns on scalable mode (intel_iommu=on,sm_on)");
         }
         else
         {

@@ -112,6 +112,11 @@ internal static class VmAttachmentPlanner
         }
 
         var device = name.Split('/')[0];
+        if (RebootDeferral.Defers(context, attachment, keyPath, name, device))
+        {
+            return false;
+        }
+
         context.Problems.Add(new Diagnostic(
             DiagnosticCodes.VdevNotPlanned,
             DiagnosticSeverity.Error,

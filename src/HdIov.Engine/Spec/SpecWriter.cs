@@ -177,6 +177,11 @@ public static class SpecWriter
             {
                 yaml.Entry("ownership", device.Ownership.ToString().ToLowerInvariant());
             }
+
+            if (device.OnHeld != HeldPolicy.Refuse)
+            {
+                yaml.Entry("onHeld", device.OnHeld.ToString().ToLowerInvariant());
+            }
         });
     }
 

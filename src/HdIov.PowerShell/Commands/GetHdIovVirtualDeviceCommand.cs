@@ -41,7 +41,8 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
 
     protected override void ProcessRecord()
     {
-        var state = Observe();
+        var observed = Observe();
+        var state = Guard(() => Engine.Attachments.DomainObserver.Observe(observed, null, VirtualMachines()), OpenHost().Root);
         var devices = state.Mdevs
             .Select(m => VirtualDeviceInfo.FromMdev(m, state))
             .Concat(state.Functions.Where(f => f.IsVirtualFunction).Select(f => VirtualDeviceInfo.FromVf(f, state)))

@@ -55,6 +55,12 @@ public sealed class VirtualDeviceInfo
     /// </summary>
     public string? Origin { get; init; }
 
+    /// <summary>
+    /// Who holds it: libvirt domains (with their URI and state), processes (pid and command line), containers (its
+    /// CDI device). A plan refuses to remove, reset or rebind a held device unless the spec's onHeld says otherwise.
+    /// </summary>
+    public string[] Holders { get; init; } = [];
+
     public static VirtualDeviceInfo FromMdev(MdevDevice mdev, HostState state)
     {
         var entry = state.Ledger.FindMdev(mdev.Uuid);
@@ -73,6 +79,7 @@ public sealed class VirtualDeviceInfo
             VdevName = entry?.VdevName,
             Persistence = defined ? "mdevctl" : entry is not null ? "hdiov" : "none",
             Origin = entry is null ? null : OwnershipLedger.IsImperative(entry) ? ImperativeOrigin : DeclarativeOrigin,
+            Holders = [.. state.Holders.Of(mdev.Uuid).Select(h => h.Describe())],
         };
     }
 
@@ -93,6 +100,7 @@ public sealed class VirtualDeviceInfo
             Owned = owned,
             VdevName = null,
             Persistence = owned ? "hdiov" : "none",
+            Holders = [.. state.Holders.Of(vf.Address).Select(h => h.Describe())],
         };
     }
 }

@@ -64,9 +64,13 @@ function Invoke-LabDifferentialSequence([string] $HostRoot, [string] $SpecDirect
     $outside = '0c0ffee0-0000-4000-8000-0000000000d1'
     $steps['create-outside'] = [ordered]@{ errno = Invoke-LabWrite $HostRoot (Get-LabMttyCreatePath 'mtty-2') $outside } + (Get-LabObservation $HostRoot)
 
-    # 16 + 2 x 4 ports and the outside device's 2 do not fit in 24; each type's own count passes planning.
+    # 16 + 2 x 4 ports and the outside device's 2 do not fit in 24; each type's own count would pass, the types together are refused at plan time.
     $spec = New-LabSpec -Path "$SpecDirectory/differential-16-4.yaml" -Mtty ([ordered]@{ 'mtty-1' = 16; 'mtty-2' = 4 })
     $steps['converge-over-shared-budget'] = (Invoke-LabConverge $HostRoot $spec) + (Get-LabObservation $HostRoot)
+
+    # 13 more ports for mtty-1 and one more mtty-2 take exactly the 15 ports left (available: 15 and 7).
+    $spec = New-LabSpec -Path "$SpecDirectory/differential-16-3.yaml" -Mtty ([ordered]@{ 'mtty-1' = 16; 'mtty-2' = 3 })
+    $steps['converge-fill-shared-pool'] = (Invoke-LabConverge $HostRoot $spec) + (Get-LabObservation $HostRoot)
 
     $steps['create-when-full'] = [ordered]@{ errno = Invoke-LabWrite $HostRoot (Get-LabMttyCreatePath 'mtty-1') '0c0ffee0-0000-4000-8000-0000000000d2' }
     $steps['remove-not-a-number'] = [ordered]@{ errno = Invoke-LabWrite $HostRoot "/sys/bus/mdev/devices/$outside/remove" 'yes' }

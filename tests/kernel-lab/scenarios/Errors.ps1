@@ -25,10 +25,10 @@ function Invoke-ErrorsScenario([string] $SpecDirectory) {
         Assert-LabEqual 'EINVAL' (Invoke-LabWrite -HostRoot / -Path (Get-LabMttyCreatePath 'mtty-1') -Value 'not-a-uuid') 'errno for a malformed UUID'
     }
 
-    # mtty's two types share 24 ports but each type's available_instances is counted alone, so this spec passes
-    # planning and the kernel refuses the create that no longer fits.
+    # mtty's two types share 24 ports but each type's available_instances is counted alone; the plan checks the types
+    # together (sum of count / available at most 1), so this spec is refused before anything is created.
     $shared = New-LabSpec -Path "$SpecDirectory/errors-shared-budget.yaml" -Mtty ([ordered]@{ 'mtty-1' = 20; 'mtty-2' = 4 })
-    Invoke-LabCheck 'errors.no-instances-left-through-apply' {
+    Invoke-LabCheck 'errors.shared-pool-refused-at-plan' {
         $failure = $null
         try {
             $null = Set-HdIovHostState -Path $shared -HostRoot / -Confirm:$false -ErrorAction Stop
@@ -36,14 +36,18 @@ function Invoke-ErrorsScenario([string] $SpecDirectory) {
         catch {
             $failure = $_
         }
-        Assert-Lab ($null -ne $failure) 'converging 20 x mtty-1 and 4 x mtty-2 on 24 ports did not fail'
-        Assert-Lab ($failure.FullyQualifiedErrorId -like 'HDIOV3001*') "error id: $($failure.FullyQualifiedErrorId)"
+        Assert-Lab ($null -ne $failure) 'planning 20 x mtty-1 and 4 x mtty-2 on 24 ports did not fail'
+        Assert-Lab ($failure.FullyQualifiedErrorId -like 'HDIOV2002*') "error id: $($failure.FullyQualifiedErrorId)"
         $message = $failure.Exception.Message
-        Assert-Lab ($message -match 'ENOSPC') "the message should carry the errno: $message"
-        Assert-Lab ($message -match 'mtty-2/create') "the message should name the path: $message"
-        Assert-Lab ($message -match 'no instances of this type are left') "the message should say what ENOSPC means: $message"
-        Assert-Lab ($null -ne $failure.ErrorDetails -and $failure.ErrorDetails.RecommendedAction -match 'lower the VDEV count') "recommended action: $($failure.ErrorDetails.RecommendedAction)"
-        Assert-LabEqual 22 @(Get-LabMdev).Count 'mdevs left by the steps before the failing one (20 + 2 x 2 ports = 24)'
+        Assert-Lab ($message -match '20 mtty-1 \(24 available, 1 share each\) \+ 4 mtty-2 \(12 available, 2 shares each\) need 28 of its 24 free shares') "the message should name the types and the numbers: $message"
+        Assert-LabEqual 0 @(Get-LabMdev).Count 'mdevs after the refused plan'
+    }
+
+    # 20 x 1 + 2 x 2 = 24 ports: exactly the pool, so it plans and applies; then the kernel has nothing left.
+    $full = New-LabSpec -Path "$SpecDirectory/errors-full-pool.yaml" -Mtty ([ordered]@{ 'mtty-1' = 20; 'mtty-2' = 2 })
+    Invoke-LabCheck 'errors.shared-pool-exactly-full-applies' {
+        $null = Set-HdIovHostState -Path $full -HostRoot / -Confirm:$false -ErrorAction Stop
+        Assert-LabEqual 22 @(Get-LabMdev).Count 'mdevs with the 24 ports taken (20 + 2 x 2)'
     }
 
     Invoke-LabCheck 'errors.no-instances-left-direct' {

@@ -47,6 +47,9 @@ internal sealed class DeviceConverter(ValueRules rules)
         var ownership = device.Ownership is { } ownershipText
             ? rules.Choice(ownershipText, [("keep", OwnershipPolicy.Keep), ("adopt", OwnershipPolicy.Adopt), ("prune", OwnershipPolicy.Prune)], "ownership policies")
             : OwnershipPolicy.Keep;
+        var onHeld = device.OnHeld is { } onHeldText
+            ? rules.Choice(onHeldText, [("refuse", HeldPolicy.Refuse), ("detach", HeldPolicy.Detach)], "onHeld policies")
+            : HeldPolicy.Refuse;
         if (mode is { } declaredMode && device.Mode is { } modeValue)
         {
             CheckModeFields(declaredMode, modeValue, device);
@@ -57,7 +60,7 @@ internal sealed class DeviceConverter(ValueRules rules)
             _declared[name] = new DeclaredDevice(device.Location, mode, vdevs, KnownPfCount(selector));
         }
 
-        var complete = name is not null && selector is not null && mode is not null && ownership is not null && services is not null
+        var complete = name is not null && selector is not null && mode is not null && ownership is not null && onHeld is not null && services is not null
             && (device.Vdevs is null || vdevs is not null) && (device.Vfs is null || vfs is not null);
         if (!complete)
         {
@@ -73,7 +76,10 @@ internal sealed class DeviceConverter(ValueRules rules)
             mode == SplitMode.Siov ? vdevs ?? emptyVdevs : emptyVdevs,
             mode == SplitMode.Sriov ? vfs : null,
             ownership!.Value,
-            device.Location);
+            device.Location)
+        {
+            OnHeld = onHeld!.Value,
+        };
     }
 
     private string? UniqueName(Located<string> nameText)

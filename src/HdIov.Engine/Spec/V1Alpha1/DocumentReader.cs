@@ -18,7 +18,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] RedfishKeys = ["endpoint", "system", "caCertificate", "insecure"];
     public static readonly string[] IommuKeys = ["mode", "passthrough"];
     public static readonly string[] HugepageKeys = ["size", "perNode"];
-    public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership"];
+    public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership", "onHeld"];
     public static readonly string[] SelectorKeys = ["driver", "pciAddress", "vendor", "device", "parent"];
     public static readonly string[] VfsKeys = ["count", "driver"];
     public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container"];
@@ -140,7 +140,10 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
             device.Text("ownership"),
             device.Entries.ToImmutableDictionary(e => e.Key.Value, e => e.Key.Location, StringComparer.Ordinal),
             device.Location,
-            path);
+            path)
+        {
+            OnHeld = device.Text("onHeld"),
+        };
     }
 
     private SelectorDto ReadSelector(MappingReader select)

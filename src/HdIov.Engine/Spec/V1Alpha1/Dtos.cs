@@ -48,7 +48,10 @@ internal sealed record DeviceDto(
     Located<string>? Ownership,
     ImmutableDictionary<string, SourceLocation> KeyLocations,
     SourceLocation Location,
-    string Path);
+    string Path)
+{
+    public Located<string>? OnHeld { get; init; }
+}
 
 /// <summary><see cref="PciAddresses"/> holds one address for <c>pciAddress: "x"</c> and all of them for the list form.</summary>
 internal sealed record SelectorDto(

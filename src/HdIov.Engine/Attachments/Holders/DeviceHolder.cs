@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace HdIov.Engine.Attachments.Holders;
+
+/// <summary>Who holds a VDEV or VF: a libvirt domain, a process, or containers through the CDI spec.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(DomainHolder), "domain")]
+[JsonDerivedType(typeof(ProcessHolder), "process")]
+[JsonDerivedType(typeof(ContainerHolder), "container")]
+public abstract record DeviceHolder
+{
+    /// <summary>The holder in a few words, for plans, warnings and inventories (<c>VM vm01 at qemu:///system (running)</c>).</summary>
+    public abstract string Describe();
+
+    /// <summary>What a user does so the engine may change the device.</summary>
+    public abstract string Fix(string device);
+
+    public override string ToString() => Describe();
+}

@@ -1,0 +1,27 @@
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Host;
+
+namespace HdIov.Engine.Attachments.Holders;
+
+/// <summary>Adds the holders of a host's devices to its <see cref="HostState"/>.</summary>
+public static class HolderObserver
+{
+    /// <summary>The processes and the CDI spec: what the host itself shows (<see cref="HostObserver"/> calls this).</summary>
+    public static DeviceHolders ObserveHost(IHost host, HostState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(state);
+        var processes = ProcessHolderReader.Read(host, state.Functions, state.Mdevs, cancellationToken);
+        var containers = CdiSpecDocument.Parse(state.Platform.CdiSpec)
+            .Select(d => new HeldDevice(d.Uuid, null, new ContainerHolder(d.Name)));
+        return new DeviceHolders([.. processes, .. containers], []);
+    }
+
+    /// <summary>The state with its domain holders read from the host's own libvirt and from <paramref name="uris"/>.</summary>
+    public static HostState ObserveDomains(HostState state, IVirtualMachines machines, IEnumerable<string> uris)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var (held, unreadable) = DomainHolderReader.Read(machines, uris.Prepend(DomainHolderReader.HostUri), state.Ledger);
+        return state with { Holders = state.Holders.WithDomains(held, unreadable) };
+    }
+}

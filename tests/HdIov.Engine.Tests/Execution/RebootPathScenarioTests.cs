@@ -1,0 +1,82 @@
+using HdIov.Engine.Attachments;
+using HdIov.Engine.Discovery;
+using HdIov.Engine.Execution;
+using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
+using HdIov.Engine.Spec;
+using HdIov.Engine.Tests.Spec;
+using HdIov.Engine.Tests.Testing;
+
+namespace HdIov.Engine.Tests.Execution;
+
+/// <summary>
+/// The main example (examples/spr-qat-e810/host.yaml, attachments included) on hosts that need a reboot first: what
+/// waits for the reboot is deferred with a warning, never refused; apply stops at the barrier; after the reboot the
+/// same spec converges and stays converged. VM attachments go to a real libvirtd that the host's map names.
+/// </summary>
+public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFixture<PrivateLibvirtd>
+{
+    [Fact]
+    public void HostBootedWithTheSmEqualsOnTypo_PlansTheFix_DefersVdevsAndAttachments_ThenConvergesAfterTheReboot()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        BootWith(sim, "intel_iommu=on,sm=on iommu=pt");
+        var spec = MainExample(libvirtd.DefineDomain("vm01-" + Guid.NewGuid().ToString("N")[..6]));
+        using var machines = Map(sim);
+
+        var plan = Plan(sim, spec, machines);
+
+        Assert.Contains(plan.Steps, s => s.Operation is SetBootArguments b && b.After.Contains("intel_iommu=on,sm_on", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Steps, s => s.Operation is CreateMdev or AttachVdevToVm);
+        Assert.Contains(plan.Steps, s => s.Operation is SetVfCount);
+        var deferred = plan.Warnings.Where(w => w.Code == "HDIOV2005" && w.Message.StartsWith("attaching VDEV", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, deferred.Count);
+        Assert.All(deferred, w => Assert.Contains("waits for the reboot that turns on scalable mode", w.Message, StringComparison.Ordinal));
+        Assert.Contains(deferred, w => w.Message.Contains("qat/0/asym/0", StringComparison.Ordinal) && w.Location is not null);
+
+        var first = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan);
+        Assert.Empty(first.Deferred);
+
+        sim.Host.Reboot();
+        Assert.Contains("sm_on", sim.Host.ReadText("/proc/cmdline"), StringComparison.Ordinal);
+        var second = Plan(sim, spec, machines);
+        Assert.DoesNotContain(second.Warnings, w => w.Code == "HDIOV2005");
+        Assert.Equal(2, second.Steps.Count(s => s.Operation is AttachVdevToVm));
+        var result = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(second);
+
+        Assert.True(result.Converged);
+        Assert.Empty(Plan(sim, spec, machines).Steps);
+        var vm = spec.Attachments.Single(a => a.Vm is not null).Vm!.Name;
+        var asym = new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == "qat/0/asym/0").Uuid!.Value;
+        Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
+    }
+
+    private static void BootWith(TemporarySimulatedHost sim, string arguments)
+    {
+        var grub = sim.Host.ReadText("/etc/default/grub");
+        var line = grub.Split('\n').Single(l => l.StartsWith("GRUB_CMDLINE_LINUX=", StringComparison.Ordinal));
+        sim.Host.WriteFile("/etc/default/grub", grub.Replace(line, $"GRUB_CMDLINE_LINUX=\"{arguments}\"", StringComparison.Ordinal));
+        Assert.Equal(0, sim.Host.Run("update-grub", []).ExitCode);
+        sim.Host.Reboot();
+        Assert.Contains(arguments, sim.Host.ReadText("/proc/cmdline"), StringComparison.Ordinal);
+    }
+
+    private static HostSpec MainExample(string vm)
+    {
+        var loaded = SpecLoader.LoadFile(Path.Combine(RepositoryFiles.Root, "examples/spr-qat-e810/host.yaml"));
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        return loaded.Spec! with
+        {
+            Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm } } : a)],
+        };
+    }
+
+    private LibvirtVirtualMachines Map(TemporarySimulatedHost sim)
+    {
+        File.WriteAllText(Path.Combine(sim.Root, ".hdiov-sim", "libvirt.json"), $$"""{ "uris": { "qemu:///system": "{{libvirtd.Uri}}" } }""");
+        return LibvirtVirtualMachines.For(sim.Host);
+    }
+
+    private static Plan Plan(TemporarySimulatedHost sim, HostSpec spec, IVirtualMachines machines) =>
+        Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
+}
