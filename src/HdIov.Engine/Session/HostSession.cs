@@ -128,9 +128,23 @@ public sealed class HostSession : IDisposable
     }
 
     /// <summary>
+    /// Applies <paramref name="plan"/>, made for <paramref name="spec"/> (the piece <paramref name="scope"/> covers), then
+    /// observes the host as the spec sees it and plans again to tell what is left (what waits for a reboot).
+    /// </summary>
+    /// <exception cref="StalePlanException">The host changed since the plan was made.</exception>
+    /// <exception cref="ApplyFailedException">A step failed; the steps before it are done and recorded.</exception>
+    public ConvergeResult Apply(HostSpec spec, Plan plan, PlanScope? scope = null, IApplyObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var result = Apply(plan, spec, observer);
+        var final = Complete(result.FinalState, spec, Bmc(spec), null);
+        return new ConvergeResult(plan, result with { FinalState = final }, final, Plan(spec, final, scope));
+    }
+
+    /// <summary>
     /// Observes, plans and, with <paramref name="apply"/>, applies <paramref name="spec"/> (the piece <paramref name="scope"/>
-    /// covers), planning again when another process made the plan stale (up to <see cref="SessionOptions.StalePlanAttempts"/>
-    /// times); then observes the host as the spec sees it and plans again to tell what is left (what waits for a reboot).
+    /// covers) as <see cref="Apply(HostSpec, Plan, PlanScope?, IApplyObserver?)"/> does, planning again when another
+    /// process made the plan stale (up to <see cref="SessionOptions.StalePlanAttempts"/> times).
     /// </summary>
     /// <exception cref="PlanRejectedException">The state cannot be reached.</exception>
     /// <exception cref="StalePlanException">The host kept changing between plan and apply.</exception>
@@ -138,7 +152,6 @@ public sealed class HostSession : IDisposable
     public ConvergeResult Converge(HostSpec spec, PlanScope? scope = null, bool apply = true, IApplyObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        scope ??= PlanScope.WholeHost;
         for (var attempt = 1; ; attempt++)
         {
             var state = Observe(spec, scope);
@@ -150,9 +163,7 @@ public sealed class HostSession : IDisposable
 
             try
             {
-                var result = Apply(plan, spec, observer);
-                var final = Complete(result.FinalState, spec, Bmc(spec), null);
-                return new ConvergeResult(plan, result with { FinalState = final }, final, Plan(spec, final, scope));
+                return Apply(spec, plan, scope, observer);
             }
             catch (StalePlanException) when (attempt < _options.StalePlanAttempts)
             {
