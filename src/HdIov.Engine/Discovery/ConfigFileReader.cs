@@ -41,14 +41,15 @@ internal static class ConfigFileReader
         return [.. configs.OrderBy(c => c.Index)];
     }
 
-    public static ImmutableArray<MdevctlDefinition> ReadMdevctlDefinitions(SysfsReader sysfs, List<ReadinessFinding> problems)
+    /// <summary>mdevctl's definitions; with <paramref name="only"/>, those of these parents only.</summary>
+    public static ImmutableArray<MdevctlDefinition> ReadMdevctlDefinitions(SysfsReader sysfs, List<ReadinessFinding> problems, IReadOnlySet<string>? only = null)
     {
         var definitions = ImmutableArray.CreateBuilder<MdevctlDefinition>();
         foreach (var parent in sysfs.Host.ListDirectory(MdevctlDefinitionFormat.Directory))
         {
             var parentDirectory = HostPath.Combine(MdevctlDefinitionFormat.Directory, parent);
             // scripts.d is mdevctl's old callout location, not a parent device.
-            if (parent == "scripts.d" || !sysfs.Host.IsDirectory(parentDirectory))
+            if (parent == "scripts.d" || (only is not null && !only.Contains(parent)) || !sysfs.Host.IsDirectory(parentDirectory))
             {
                 continue;
             }

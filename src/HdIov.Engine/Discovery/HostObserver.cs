@@ -17,8 +17,15 @@ public sealed class HostObserver
         _host = host;
     }
 
-    public HostState Observe(CancellationToken cancellationToken = default)
+    public HostState Observe(CancellationToken cancellationToken = default) => Observe(ObservationScope.WholeHost, cancellationToken);
+
+    /// <summary>
+    /// Reads the host; a scoped observation (see <see cref="ObservationScope"/>) reads the types, live mdevs and mdevctl
+    /// definitions of the parents the scope selects only, so its cost follows the scope, not the host.
+    /// </summary>
+    public HostState Observe(ObservationScope scope, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var sysfs = new SysfsReader(_host);
         var problems = new List<ReadinessFinding>();
         var kernel = _host.KernelRelease;
@@ -30,18 +37,36 @@ public sealed class HostObserver
         var units = IommuReader.ReadUnits(sysfs, problems);
         var dmar = IommuReader.ReadDmar(sysfs, problems);
         var functions = PciReader.Read(sysfs, problems, cancellationToken);
-        var parents = MdevReader.ReadParents(sysfs, cancellationToken);
-        var mdevs = MdevReader.ReadDevices(sysfs, cancellationToken);
         var qatConfigs = ConfigFileReader.ReadQatConfigs(sysfs, problems);
-        var definitions = ConfigFileReader.ReadMdevctlDefinitions(sysfs, problems);
         var ledger = ConfigFileReader.ReadLedger(sysfs);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var state = new HostState(kernel, cpu, commandLine, units, dmar, functions, parents, mdevs, qatConfigs, definitions, ledger, [])
+        var state = new HostState(kernel, cpu, commandLine, units, dmar, functions, [], [], qatConfigs, [], ledger, [])
         {
             KernelOptions = kernelOptions,
             Platform = PlatformReader.Read(sysfs, kernel.Release),
+            Scope = scope,
         };
+        if (scope.IsWholeHost)
+        {
+            state = state with
+            {
+                MdevParents = MdevReader.ReadParents(sysfs, cancellationToken),
+                Mdevs = MdevReader.ReadDevices(sysfs, cancellationToken),
+                MdevctlDefinitions = ConfigFileReader.ReadMdevctlDefinitions(sysfs, problems),
+            };
+        }
+        else
+        {
+            var selected = scope.SelectParents(state with { MdevParents = MdevReader.ReadParents(sysfs, cancellationToken, withTypes: false) })!;
+            var parents = MdevReader.ReadParents(sysfs, cancellationToken, withTypes: true, only: selected);
+            state = state with
+            {
+                MdevParents = parents,
+                Mdevs = MdevReader.ReadDevicesOf(sysfs, parents, cancellationToken),
+                MdevctlDefinitions = ConfigFileReader.ReadMdevctlDefinitions(sysfs, problems, selected),
+            };
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         return state with
         {
             Findings = [.. problems, .. ReadinessEvaluator.Evaluate(state)],

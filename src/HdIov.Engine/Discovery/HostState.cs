@@ -44,6 +44,12 @@ public sealed record HostState(
     /// </summary>
     public Attachments.Holders.DeviceHolders Holders { get; init; } = Attachments.Holders.DeviceHolders.None;
 
-    /// <summary>A stable digest of the parts of the state a plan depends on; a plan made on another fingerprint is stale.</summary>
-    public string Fingerprint => StateFingerprint.Compute(this);
+    /// <summary>What the observation read: the whole host, or the parents a scoped plan needs (<see cref="ObservationScope"/>).</summary>
+    public ObservationScope Scope { get; init; } = ObservationScope.WholeHost;
+
+    /// <summary>
+    /// A stable digest of the parts of the state a plan depends on, over what <see cref="Scope"/> covers; a plan made on
+    /// another fingerprint is stale. Computed once per state.
+    /// </summary>
+    public string Fingerprint => StateFingerprint.Of(this);
 }

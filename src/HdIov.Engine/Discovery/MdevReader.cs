@@ -11,13 +11,14 @@ internal static class MdevReader
     public const string DevicesDirectory = "/sys/bus/mdev/devices";
     private const string TypesDirectory = "mdev_supported_types";
 
-    public static ImmutableArray<MdevParent> ReadParents(SysfsReader sysfs, CancellationToken cancellationToken)
+    /// <summary>Every registered parent; with <paramref name="withTypes"/> false only its name, address and driver (no types).</summary>
+    public static ImmutableArray<MdevParent> ReadParents(SysfsReader sysfs, CancellationToken cancellationToken, bool withTypes = true, IReadOnlySet<string>? only = null)
     {
         var parents = ImmutableArray.CreateBuilder<MdevParent>();
         foreach (var name in sysfs.Host.ListDirectory(ParentsDirectory))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!HostPath.IsSafeSegment(name))
+            if (!HostPath.IsSafeSegment(name) || (only is not null && !only.Contains(name)))
             {
                 continue;
             }
@@ -34,7 +35,7 @@ internal static class MdevReader
                     name,
                     PciAddress.TryParse(name, out var address) ? address : null,
                     sysfs.LinkName(directory + "/driver"),
-                    ReadTypes(sysfs, directory)));
+                    withTypes ? ReadTypes(sysfs, directory) : []));
             }
             catch (HostIoException error) when (SysfsReader.IsGone(error))
             {
@@ -74,6 +75,36 @@ internal static class MdevReader
             catch (HostIoException error) when (SysfsReader.IsGone(error))
             {
                 // Removed while it was being read.
+            }
+        }
+
+        return devices.ToImmutable();
+    }
+
+    /// <summary>The live mdevs of <paramref name="parents"/> only, found through their types' <c>devices</c> folders.</summary>
+    public static ImmutableArray<MdevDevice> ReadDevicesOf(SysfsReader sysfs, IEnumerable<MdevParent> parents, CancellationToken cancellationToken)
+    {
+        var devices = ImmutableArray.CreateBuilder<MdevDevice>();
+        foreach (var parent in parents)
+        {
+            foreach (var type in parent.Types)
+            {
+                foreach (var uuid in type.Devices)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var directory = HostPath.Combine(DevicesDirectory, uuid.ToString("D"));
+                    try
+                    {
+                        if (sysfs.Host.Exists(directory))
+                        {
+                            devices.Add(new MdevDevice(uuid, parent.Name, type.Id, SysfsReader.ParseInt(sysfs.LinkName(directory + "/iommu_group"))));
+                        }
+                    }
+                    catch (HostIoException error) when (SysfsReader.IsGone(error))
+                    {
+                        // Removed while it was being read.
+                    }
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,9 +11,25 @@ namespace HdIov.Engine.Discovery;
 /// </summary>
 public static class StateFingerprint
 {
+    // A state is immutable and `with` makes a new object, so a digest keyed by the object never goes stale.
+    private static readonly ConditionalWeakTable<HostState, string> Computed = new();
+
+    /// <summary>The state's digest, computed once per state object.</summary>
+    public static string Of(HostState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Computed.GetValue(state, Compute);
+    }
+
     public static string Compute(HostState state)
     {
+        ArgumentNullException.ThrowIfNull(state);
         var text = new StringBuilder();
+        if (!state.Scope.IsWholeHost)
+        {
+            text.Append("scope ").Append(state.Scope.Key).Append('\n');
+        }
+
         foreach (var function in state.Functions.OrderBy(f => f.Address))
         {
             text.Append("pci ").Append(function.Address).Append(' ').Append(function.Driver)

@@ -22,7 +22,7 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
         ArgumentNullException.ThrowIfNull(plan);
         using var hostLock = host.Lock(KernelPaths.ApplyLock, _options.LockTimeout, cancellationToken);
 
-        var observed = new HostObserver(host).Observe(cancellationToken);
+        var observed = new HostObserver(host).Observe(plan.Observation, cancellationToken);
         if (observed.Fingerprint != plan.ObservedFingerprint)
         {
             throw new StalePlanException(plan.ObservedFingerprint, observed.Fingerprint);
@@ -86,7 +86,7 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
 
         Finish();
         var deferred = plan.Steps.Skip(completed.Count).ToImmutableArray();
-        return new ApplyResult(plan, completed.ToImmutable(), deferred, stoppedAtBarrier, new HostObserver(host).Observe(cancellationToken));
+        return new ApplyResult(plan, completed.ToImmutable(), deferred, stoppedAtBarrier, new HostObserver(host).Observe(plan.Observation, cancellationToken));
 
         void Finish()
         {

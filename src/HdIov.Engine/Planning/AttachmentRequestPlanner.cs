@@ -57,7 +57,7 @@ public static class AttachmentRequestPlanner
 
         return problems.Count > 0
             ? throw new PlanRejectedException(problems)
-            : new Plan(hostName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]);
+            : new Plan(hostName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]) { Observation = state.Scope };
     }
 
     private static void PlanVm(HostState state, AttachmentRequest request, VmTarget vm, bool connect, List<PendingStep> steps, List<Diagnostic> problems, List<Diagnostic> warnings)

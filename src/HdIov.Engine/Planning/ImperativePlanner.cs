@@ -18,7 +18,8 @@ namespace HdIov.Engine.Planning;
 /// </summary>
 public static class ImperativePlanner
 {
-    private const string RequestName = "request";
+    /// <summary>The <see cref="Plan.HostName"/> of a request planned without the host's identity.</summary>
+    public const string UnnamedHost = "localhost";
 
     /// <summary>
     /// Without a UUID, a VDEV's UUID is a UUIDv5 of its parent and name, so asking again for the same name finds the
@@ -27,7 +28,7 @@ public static class ImperativePlanner
     public static Guid UuidFor(string parent, string name) => VdevIdentity.UuidV5(VdevIdentity.Namespace, $"imperative/{parent}/{name}");
 
     /// <exception cref="PlanRejectedException">The request cannot be carried out; every reason is a diagnostic keyed by the request field.</exception>
-    public static ImperativePlan PlanCreate(VdevCreateRequest request, HostState state)
+    public static ImperativePlan PlanCreate(VdevCreateRequest request, HostState state, string hostName = UnnamedHost)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(state);
@@ -99,11 +100,11 @@ public static class ImperativePlanner
 
         CheckCapacity(state, parent, function, family, type, creates, problems, warnings);
         ThrowIfAny(problems);
-        return new ImperativePlan(new Plan(RequestName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]), vdevs.ToImmutable());
+        return new ImperativePlan(new Plan(hostName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]) { Observation = state.Scope }, vdevs.ToImmutable());
     }
 
     /// <exception cref="PlanRejectedException">A VDEV is unknown, not owned or in use (without Force); every reason is a diagnostic.</exception>
-    public static ImperativePlan PlanRemove(VdevRemoveRequest request, HostState state)
+    public static ImperativePlan PlanRemove(VdevRemoveRequest request, HostState state, string hostName = UnnamedHost)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(state);
@@ -190,7 +191,7 @@ public static class ImperativePlanner
         }
 
         ThrowIfAny(problems);
-        return new ImperativePlan(new Plan(RequestName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]), vdevs.ToImmutable());
+        return new ImperativePlan(new Plan(hostName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]) { Observation = state.Scope }, vdevs.ToImmutable());
     }
 
     private static string? CheckRequest(VdevCreateRequest request, List<Diagnostic> problems)

@@ -70,6 +70,7 @@ public static class Planner
         return new Plan(spec.Name, state.Fingerprint, PlanAssembler.Assemble(context.Steps), [.. context.Warnings])
         {
             PendingReboot = [.. context.PendingReboot],
+            Observation = state.Scope,
         };
     }
 

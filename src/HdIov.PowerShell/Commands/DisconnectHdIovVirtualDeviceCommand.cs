@@ -2,6 +2,7 @@ using System.Management.Automation;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Session;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -14,6 +15,6 @@ public sealed class DisconnectHdIovVirtualDeviceCommand : HdIovAttachmentCmdletB
 {
     protected override string Verb => "Disconnect";
 
-    protected override Plan MakeRequestPlan(string hostName, HostState state, AttachmentRequest request) =>
-        AttachmentRequestPlanner.Disconnect(hostName, state, request);
+    protected override Plan MakeRequestPlan(HostSession session, HostState state, AttachmentRequest request) =>
+        session.PlanDisconnect(request, state);
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using HdIov.Engine.Model;
 using HdIov.Engine.Spec;
-using HdIov.Engine.Discovery;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -29,8 +28,8 @@ public sealed class ExportHdIovHostStateCommand : HdIovCmdletBase
 
     protected override void ProcessRecord()
     {
-        var host = OpenHost();
-        var name = Name ?? HostNames.DefaultName(host);
+        var session = OpenSession();
+        var name = Name ?? session.HostName;
         if (!Names.IsValid(name))
         {
             var bad = new ArgumentException($"'{name}' cannot be a host name in a spec: it needs a letter or digit first, then letters, digits, '-', '_' or '.', at most {Names.MaxLength} characters.");
@@ -41,7 +40,7 @@ public sealed class ExportHdIovHostStateCommand : HdIovCmdletBase
         }
 
         var state = Observe();
-        var spec = HostStateExporter.Export(state, name);
+        var spec = session.Export(state, name);
         WriteObject(SpecWriter.Write(spec));
     }
 }

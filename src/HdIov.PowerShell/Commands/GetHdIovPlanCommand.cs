@@ -24,7 +24,7 @@ public sealed class GetHdIovPlanCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = ObserveWithBmc(spec, BmcConnection(spec));
+        var state = ObserveFor(spec);
         var plan = MakePlan(spec, state);
         if (AsJson)
         {

@@ -3,6 +3,7 @@ using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Session;
 using HdIov.PowerShell.Completers;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Inventory;
@@ -63,7 +64,7 @@ public abstract class HdIovAttachmentCmdletBase : HdIovCmdletBase
     /// <summary>"Connect" or "Disconnect", for messages.</summary>
     protected abstract string Verb { get; }
 
-    protected abstract Plan MakeRequestPlan(string hostName, HostState state, AttachmentRequest request);
+    protected abstract Plan MakeRequestPlan(HostSession session, HostState state, AttachmentRequest request);
 
     protected override void BeginProcessing()
     {
@@ -90,18 +91,14 @@ public abstract class HdIovAttachmentCmdletBase : HdIovCmdletBase
 
     protected override void EndProcessing()
     {
-        var host = OpenHost();
-        var state = Observe();
-        if (VmName is not null)
-        {
-            state = Guard(() => DomainObserver.Observe(state, null, VirtualMachines(), [(Uri, VmName)]), host.Root);
-        }
+        var session = OpenSession();
+        var state = VmName is null ? Observe() : Guard(() => session.ObserveWithDomains([(Uri, VmName)]), session.Root);
 
         var devices = Resolve(state);
         var request = VmName is null
             ? AttachmentRequest.ToContainers(devices)
             : AttachmentRequest.ToVm(devices, VmName, Uri, Live.IsPresent);
-        var plan = Guard(() => MakeRequestPlan(host.Root, state, request), host.Root);
+        var plan = Guard(() => MakeRequestPlan(session, state, request), session.Root);
         foreach (var warning in plan.Warnings)
         {
             WriteWarning(warning.ToString());

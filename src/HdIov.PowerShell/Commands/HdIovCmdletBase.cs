@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
-using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
-using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
+using HdIov.Engine.Session;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Progress;
 
@@ -23,8 +23,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     public const string HostRootVariable = "HDIOV_HOST_ROOT";
 
     private readonly CancellationTokenSource _cancellation = new();
-    private IHost? _host;
-    private LibvirtVirtualMachines? _machines;
+    private HostSession? _session;
     private bool _disposed;
 
     /// <summary>
@@ -38,12 +37,18 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     /// <summary>Cancelled when the user stops the pipeline (Ctrl+C).</summary>
     protected CancellationToken Cancellation => _cancellation.Token;
 
+    /// <summary>The BMC account the engine may use when a spec sets BIOS settings through Redfish; none by default.</summary>
+    protected virtual RedfishCredential? BmcAccount => null;
+
     protected override void StopProcessing() => _cancellation.Cancel();
 
-    /// <summary>The host named by <see cref="HostRoot"/>, opened once per command.</summary>
-    protected IHost OpenHost()
+    /// <summary>
+    /// The engine session on the host named by <see cref="HostRoot"/>, opened once per command: libvirt for VM
+    /// attachments, the command's BMC account, Ctrl+C as cancellation.
+    /// </summary>
+    protected HostSession OpenSession()
     {
-        if (_host is null)
+        if (_session is null)
         {
             var root = ResolveHostRoot();
             if (!Directory.Exists(root))
@@ -53,7 +58,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
 
             try
             {
-                _host = HostFactory.Open(root);
+                _session = HostSession.Open(root, new SessionOptions { Libvirt = true, BmcAccount = BmcAccount, Cancellation = Cancellation });
             }
             catch (ArgumentException notAHost)
             {
@@ -67,8 +72,11 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
             }
         }
 
-        return _host!;
+        return _session!;
     }
+
+    /// <summary>The host named by <see cref="HostRoot"/>, opened once per command.</summary>
+    protected IHost OpenHost() => OpenSession().Host;
 
     protected string ResolveHostRoot()
     {
@@ -81,21 +89,12 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         return string.IsNullOrEmpty(root) ? "/" : GetUnresolvedProviderPathFromPSPath(root);
     }
 
+    /// <summary>The whole host as it is.</summary>
     protected HostState Observe()
     {
-        var host = OpenHost();
-        return Guard(() => new HostObserver(host).Observe(Cancellation), host.Root);
+        var session = OpenSession();
+        return Guard(session.Observe, session.Root);
     }
-
-    /// <summary>The host's state with the libvirt domains the spec's VM attachments (and the ledger) name.</summary>
-    protected HostState Observe(HostSpec spec, IEnumerable<(string Uri, string Name)>? extraDomains = null)
-    {
-        var state = Observe();
-        return Guard(() => DomainObserver.Observe(state, spec, VirtualMachines(), extraDomains), OpenHost().Root);
-    }
-
-    /// <summary>The host's VMs through libvirt (a simulated host's URIs mapped as docs/simulation.md says), opened once per command.</summary>
-    protected IVirtualMachines VirtualMachines() => _machines ??= LibvirtVirtualMachines.For(OpenHost());
 
     /// <summary>Runs an engine call; its failures become one terminating error record.</summary>
     protected T Guard<T>(Func<T> action, object? target)
@@ -240,26 +239,27 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Applies a plan under the host lock with progress. A failed or stale apply is written as a non-terminating error
-    /// record (the pipeline goes on with the next input) and gives null; a locked host or Ctrl+C stops the command.
+    /// Applies a request's plan under the host lock with progress. A failed or stale apply is written as a
+    /// non-terminating error record (the pipeline goes on with the next input) and gives null; a locked host or Ctrl+C
+    /// stops the command.
     /// </summary>
     protected ApplyResult? TryApply(Plan plan, string activity, object? target)
     {
-        var host = OpenHost();
+        var session = OpenSession();
         var (result, failure) = RunWithProgress<(ApplyResult?, Exception?)>(
             activity,
             (observer, cancellation) =>
             {
                 try
                 {
-                    return (new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines() }).Apply(plan, observer, cancellation), null);
+                    return (session.Apply(plan, null, observer), null);
                 }
                 catch (Exception failed) when (failed is ApplyFailedException or StalePlanException)
                 {
                     return (null, failed);
                 }
             },
-            host.Root);
+            session.Root);
         if (failure is not null)
         {
             WriteError(ErrorRecordFactory.FromException(failure, target));
@@ -284,8 +284,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
         if (disposing)
         {
             _cancellation.Dispose();
-            _machines?.Dispose();
-            (_host as IDisposable)?.Dispose();
+            _session?.Dispose();
         }
 
         _disposed = true;

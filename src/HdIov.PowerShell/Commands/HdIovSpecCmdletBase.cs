@@ -4,6 +4,7 @@ using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Platform.Redfish;
+using HdIov.Engine.Session;
 using HdIov.PowerShell.Errors;
 
 namespace HdIov.PowerShell.Commands;
@@ -25,23 +26,20 @@ public abstract class HdIovSpecCmdletBase : HdIovCmdletBase
     [Credential]
     public PSCredential? BmcCredential { get; set; }
 
-    /// <summary>
-    /// The BMC connection the spec needs (null when its BIOS source is not Redfish or it names no endpoint); a spec that
-    /// needs one without an account given stops the command with HDIOV2022.
-    /// </summary>
-    protected RedfishConnection? BmcConnection(HostSpec spec)
-    {
-        var account = BmcCredential is { } credential && credential != PSCredential.Empty
+    /// <summary>The account in -BmcCredential, else in $env:HDIOV_BMC_USERNAME and $env:HDIOV_BMC_PASSWORD.</summary>
+    protected override RedfishCredential? BmcAccount =>
+        BmcCredential is { } credential && credential != PSCredential.Empty
             ? new RedfishCredential(credential.UserName, credential.GetNetworkCredential().Password)
             : RedfishCredential.FromEnvironment();
-        return Guard(() => RedfishBiosObserver.ConnectionFor(spec, account), spec.SourceFile);
-    }
 
-    /// <summary>The host's state with the libvirt domains the spec names and, for source: redfish, the BIOS as the BMC reports it.</summary>
-    protected HostState ObserveWithBmc(HostSpec spec, RedfishConnection? connection)
+    /// <summary>
+    /// The host's state as the spec is planned against: with the libvirt domains the spec names and, for source:
+    /// redfish, the BIOS as the BMC reports it (a spec that needs a BMC account without one stops the command with HDIOV2022).
+    /// </summary>
+    protected HostState ObserveFor(HostSpec spec)
     {
-        var state = Observe(spec);
-        return connection is null ? state : Guard(() => RedfishBiosObserver.Observe(state, connection, Cancellation), connection.ToString());
+        var session = OpenSession();
+        return Guard(() => session.Observe(spec), spec.SourceFile ?? session.Root);
     }
 
     /// <summary>
@@ -55,7 +53,7 @@ public abstract class HdIovSpecCmdletBase : HdIovCmdletBase
     {
         try
         {
-            var plan = Planner.Plan(spec, state);
+            var plan = HostSession.Plan(spec, state);
             foreach (var warning in plan.Warnings)
             {
                 WriteWarning(warning.ToString());

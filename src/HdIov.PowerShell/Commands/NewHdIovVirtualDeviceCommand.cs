@@ -55,7 +55,7 @@ public sealed class NewHdIovVirtualDeviceCommand : HdIovCmdletBase
         ImperativePlan planned;
         try
         {
-            planned = ImperativePlanner.PlanCreate(new VdevCreateRequest(ParentAddress, Type, Count, Name, Uuid), state);
+            planned = OpenSession().PlanCreate(new VdevCreateRequest(ParentAddress, Type, Count, Name, Uuid), state);
         }
         catch (PlanRejectedException refused)
         {

@@ -42,8 +42,9 @@ public sealed class RemoveHdIovVirtualDeviceCommand : HdIovCmdletBase
 
     protected override void ProcessRecord()
     {
+        var session = OpenSession();
         var state = Observe();
-        var openGroups = Guard(() => VfioGroupUsageReader.Read(OpenHost(), Cancellation), OpenHost().Root);
+        var openGroups = Guard(session.OpenVfioGroups, session.Root);
         var chosen = new List<(Guid Uuid, object Target)>();
         if (ParameterSetName == NameSet)
         {
@@ -70,7 +71,7 @@ public sealed class RemoveHdIovVirtualDeviceCommand : HdIovCmdletBase
         {
             try
             {
-                ImperativePlanner.PlanRemove(Request([uuid], openGroups), state);
+                session.PlanRemove(Request([uuid], openGroups), state);
                 removable.Add(uuid);
             }
             catch (PlanRejectedException refused)
@@ -87,7 +88,7 @@ public sealed class RemoveHdIovVirtualDeviceCommand : HdIovCmdletBase
             return;
         }
 
-        var planned = Guard(() => ImperativePlanner.PlanRemove(Request(removable, openGroups), state), OpenHost().Root);
+        var planned = Guard(() => session.PlanRemove(Request(removable, openGroups), state), session.Root);
         foreach (var warning in planned.Plan.Warnings)
         {
             WriteWarning(warning.ToString());

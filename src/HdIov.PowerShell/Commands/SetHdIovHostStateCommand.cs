@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using HdIov.Engine.Attachments;
 using HdIov.Engine.Execution;
-using HdIov.Engine.Planning;
-using HdIov.Engine.Platform.Redfish;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -30,14 +27,13 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var bmc = BmcConnection(spec);
-        var state = ObserveWithBmc(spec, bmc);
+        var state = ObserveFor(spec);
         var plan = MakePlan(spec, state);
-        var host = OpenHost();
+        var session = OpenSession();
 
         if (plan.IsEmpty)
         {
-            WriteVerbose($"No changes: {host.Root} already matches {spec.SourceFile ?? spec.Name}.");
+            WriteVerbose($"No changes: {session.Root} already matches {spec.SourceFile ?? spec.Name}.");
             if (IsWhatIf)
             {
                 return;
@@ -49,10 +45,11 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
             return;
         }
 
-        var result = RunWithProgress(
+        var converged = RunWithProgress(
             $"Converging {spec.Name}",
-            (observer, cancellation) => new Executor(host, new ApplyOptions { VirtualMachines = VirtualMachines(), Redfish = bmc }).Apply(plan, observer, cancellation),
-            host.Root);
+            (observer, cancellation) => session.Apply(spec, plan, observer: observer),
+            session.Root);
+        var result = converged.Applied!;
         if (result.StoppedAtRebootBarrier)
         {
             WriteWarning(string.Create(
@@ -60,13 +57,7 @@ public sealed class SetHdIovHostStateCommand : HdIovSpecCmdletBase
                 $"Stopped at a reboot barrier: {result.Deferred.Length} steps wait for a reboot. Reboot the host, then run Set-HdIovHostState again."));
         }
 
-        var after = DomainObserver.Observe(result.FinalState, spec, VirtualMachines());
-        if (bmc is not null)
-        {
-            after = Guard(() => RedfishBiosObserver.Observe(after, bmc, Cancellation), bmc.ToString());
-        }
-
-        foreach (var pending in Planner.Plan(spec, after).PendingReboot)
+        foreach (var pending in converged.Remaining.PendingReboot)
         {
             WriteWarning($"Reboot required: {pending}.");
         }

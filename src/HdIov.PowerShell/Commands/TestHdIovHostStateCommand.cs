@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
-using HdIov.Engine.Drift;
 using HdIov.Engine.Planning;
+using HdIov.Engine.Session;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Inventory;
 
@@ -25,11 +25,11 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
     protected override void ProcessRecord()
     {
         var spec = LoadSpec(Path);
-        var state = ObserveWithBmc(spec, BmcConnection(spec));
+        var state = ObserveFor(spec);
         Plan? plan = null;
         try
         {
-            plan = Planner.Plan(spec, state);
+            plan = HostSession.Plan(spec, state);
         }
         catch (HdIovException refused) when (refused.Diagnostics.Count > 0)
         {
@@ -52,7 +52,7 @@ public sealed class TestHdIovHostStateCommand : HdIovSpecCmdletBase
             }
         }
 
-        var drift = DriftAnalyzer.Analyze(spec, state, plan);
+        var drift = HostSession.Drift(spec, state, plan);
         if (Detailed)
         {
             foreach (var item in drift)

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Host;
+using HdIov.Engine.Session;
 using HdIov.PowerShell.Commands;
 
 namespace HdIov.PowerShell.Completers;
@@ -23,15 +24,8 @@ internal static class HostCompletion
 
         try
         {
-            var host = HostFactory.Open(Path.GetFullPath(string.IsNullOrEmpty(root) ? "/" : root));
-            try
-            {
-                return new HostObserver(host).Observe(CancellationToken.None);
-            }
-            finally
-            {
-                (host as IDisposable)?.Dispose();
-            }
+            using var session = HostSession.Open(Path.GetFullPath(string.IsNullOrEmpty(root) ? "/" : root));
+            return session.Observe();
         }
         catch (Exception unreadable) when (unreadable is ArgumentException or IOException or UnauthorizedAccessException or HostIoException)
         {

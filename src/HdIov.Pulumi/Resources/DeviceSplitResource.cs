@@ -46,7 +46,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
         var state = host.Observe(cancellationToken);
         if (inputs is null || inputs.Count == 0)
         {
-            var exported = HostStateExporter.Export(state, host.HostName).Devices.FirstOrDefault(d => d.Name == id);
+            var exported = host.Export(state).Devices.FirstOrDefault(d => d.Name == id);
             if (exported is null)
             {
                 return Task.FromResult<ResourceState?>(null);
@@ -130,7 +130,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
             return state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.Mdev && VdevName.TryParse(e.VdevName, out var n) && n.Device == entry.Name);
         }
 
-        var parents = Planner.Selections(spec, state)[entry.Name];
+        var parents = HostContext.Selections(spec, state)[entry.Name];
         return entry.Mode == SplitMode.None
             ? parents.Length > 0
             : state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && parents.Contains(e.Parent));
@@ -144,7 +144,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
             return inputs;
         }
 
-        var parents = Planner.Selections(spec, state)[entry.Name];
+        var parents = HostContext.Selections(spec, state)[entry.Name];
         var live = state.Mdevs.Select(m => m.Uuid).ToHashSet();
         var owned = state.Ledger.Entries
             .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid is { } u && live.Contains(u))
@@ -171,7 +171,7 @@ internal sealed class DeviceSplitResource : ResourceHandler
     private static IEnumerable<(string, PropertyValue)> Computed(HostContext host, HostSpec spec, HostState state, Plan? plan)
     {
         var entry = spec.Devices[0];
-        var parents = Planner.Selections(spec, state)[entry.Name];
+        var parents = HostContext.Selections(spec, state)[entry.Name];
         var planned = plan?.Steps.Select(s => s.Operation).OfType<CreateMdev>().ToDictionary(c => c.VdevName, StringComparer.Ordinal) ?? [];
         var live = state.Mdevs.ToDictionary(m => m.Uuid);
         var vdevs = new List<PropertyValue>();

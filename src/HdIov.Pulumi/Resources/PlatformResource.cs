@@ -2,6 +2,7 @@ using HdIov.Engine.Execution;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Platform.Redfish;
+using HdIov.Engine.Session;
 using HdIov.Pulumi.Hosting;
 using HdIov.Pulumi.Values;
 
@@ -52,7 +53,8 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         }
 
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, redfish: Bmc(host, inputs, spec)).ConfigureAwait(false);
+        var (account, endpoint) = Bmc(host, inputs);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, bmcAccount: account, bmcEndpoint: endpoint).ConfigureAwait(false);
         return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
     }
 
@@ -62,7 +64,8 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     public override async Task<bool> HasDriftAsync(HostContext host, PropertyMap inputs, string urn, CancellationToken cancellationToken)
     {
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
-        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, redfish: Bmc(host, inputs, spec)).ConfigureAwait(false);
+        var (account, endpoint) = Bmc(host, inputs);
+        var converged = await host.ConvergeAsync(spec, PlanScope.Of([], []), apply: false, cancellationToken, bmcAccount: account, bmcEndpoint: endpoint).ConfigureAwait(false);
         return !converged.Plan.IsEmpty;
     }
 
@@ -75,20 +78,15 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
 
         var spec = SpecDocument.LoadPlatform(host.HostName, DocumentInputs(inputs), urn);
         var scope = PlanScope.Of([], []);
-        var bmc = Bmc(host, inputs, spec);
+        var (account, endpoint) = Bmc(host, inputs);
         try
         {
-            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, redfish: bmc).ConfigureAwait(false);
-            if (!preview)
-            {
-                converged = converged with { Plan = Planner.Plan(spec, converged.State, scope) };
-            }
-
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, bmcAccount: account, bmcEndpoint: endpoint).ConfigureAwait(false);
             return new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(converged)), inputs);
         }
         catch (ApplyFailedException failed)
         {
-            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None, redfish: bmc).ConfigureAwait(false);
+            var after = await host.ConvergeAsync(spec, scope, apply: false, CancellationToken.None, bmcAccount: account, bmcEndpoint: endpoint).ConfigureAwait(false);
             throw new PartialApplyException(new ResourceState(host.HostName, Outputs.Merge(inputs, Computed(after)), inputs), failed);
         }
     }
@@ -97,15 +95,12 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     /// What is waiting for a reboot (the engine's pending list, plus steps a plan still has behind the reboot barrier),
     /// the warnings of the plan (e.g. BIOS settings that can only be checked), and the kernel arguments configured and running.
     /// </summary>
-    private static IEnumerable<(string, PropertyValue)> Computed(Converged converged)
+    private static IEnumerable<(string, PropertyValue)> Computed(ConvergeResult converged)
     {
-        var pending = converged.Plan.PendingReboot
-            .Concat(converged.Plan.Steps.Where(s => s.Disruption == Engine.Planning.Disruption.HostReboot).Select(s => $"{s.Description} ({s.Reason})"))
-            .Distinct(StringComparer.Ordinal);
         return
         [
-            ("pendingReboot", Outputs.Texts(pending)),
-            ("warnings", Outputs.Texts(converged.Plan.Warnings.Select(w => $"{w.Code}: {w.Message}. Fix: {w.Hint}"))),
+            ("pendingReboot", Outputs.Texts(converged.PendingReboot)),
+            ("warnings", Outputs.Texts(converged.Remaining.Warnings.Select(w => $"{w.Code}: {w.Message}. Fix: {w.Hint}"))),
             ("bootLoaderArguments", Outputs.Text(converged.State.Platform.BootCommandLine)),
             ("kernelCommandLine", Outputs.Text(converged.State.CommandLine.Raw.Trim())),
         ];
@@ -129,10 +124,11 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
     }
 
     /// <summary>
-    /// The BMC connection for <c>source: redfish</c>: the resource's <c>bios.redfish</c> service and account, each
-    /// falling back to the provider's <c>bmcEndpoint</c>, <c>bmcUsername</c> and <c>bmcPassword</c>.
+    /// The BMC account and default service for <c>source: redfish</c>: the resource's <c>bios.redfish</c> account, else
+    /// the provider's <c>bmcUsername</c> and <c>bmcPassword</c>; the provider's <c>bmcEndpoint</c> serves a spec whose
+    /// <c>bios.redfish</c> names no service.
     /// </summary>
-    private static RedfishConnection? Bmc(HostContext host, PropertyMap inputs, HostSpec spec)
+    private static (RedfishCredential? Account, RedfishSpec? Endpoint) Bmc(HostContext host, PropertyMap inputs)
     {
         var redfish = Outputs.MapOf(inputs.Reveal(), "bios") is { } bios ? Outputs.MapOf(bios, "redfish") : null;
         var user = (redfish is null ? null : Outputs.TextOf(redfish, "username")) ?? host.Bmc?.Username;
@@ -141,7 +137,7 @@ internal sealed class PlatformResource(EngineLog log) : ResourceHandler
         var configured = host.Bmc is { } bmc && Uri.TryCreate(bmc.Endpoint, UriKind.Absolute, out var uri)
             ? new RedfishSpec(new Uri(uri.GetLeftPart(UriPartial.Authority)))
             : null;
-        return RedfishBiosObserver.ConnectionFor(spec, account, configured);
+        return (account, configured);
     }
 
     private static PropertyMap SecretPassword(PropertyMap inputs)
