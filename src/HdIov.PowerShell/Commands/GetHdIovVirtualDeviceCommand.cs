@@ -41,8 +41,9 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
 
     protected override void ProcessRecord()
     {
-        var observed = Observe();
-        var state = Guard(() => Engine.Attachments.DomainObserver.Observe(observed, null, VirtualMachines()), OpenHost().Root);
+        // With the domains, so each device lists the VMs that hold it as well as processes and the CDI spec.
+        var session = OpenSession();
+        var state = Guard(() => session.ObserveWithDomains([]), session.Root);
         var devices = state.Mdevs
             .Select(m => VirtualDeviceInfo.FromMdev(m, state))
             .Concat(state.Functions.Where(f => f.IsVirtualFunction).Select(f => VirtualDeviceInfo.FromVf(f, state)))
