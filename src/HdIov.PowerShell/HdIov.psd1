@@ -32,6 +32,7 @@
         'Remove-HdIovVirtualDevice'
         'Restart-HdIovSimulatedHost'
         'Set-HdIovHostState'
+        'Test-HdIovFleetSpec'
         'Test-HdIovHostState'
         'Test-HdIovSpec'
     )
