@@ -1,6 +1,6 @@
 namespace HdIov.Engine.Discovery;
 
-/// <summary>Which mdev types are Scalable IOV ADIs (they need PASID on the IOMMU) and which are generic mediated devices.</summary>
+/// <summary>Which mdev types are Scalable IOV VDEVs of a device family (they need PASID on the IOMMU) and which are generic mediated devices.</summary>
 public static class MdevTypeKinds
 {
     /// <summary>The types a device family's SIOV driver registers are PASID-tagged; a generic parent's are not.</summary>

@@ -158,7 +158,7 @@ public static class ReadinessEvaluator
             DiagnosticCodes.ReadinessPasidMissing,
             "VT-d",
             $"{Names(lacking)} report {smts}ECAP.PASID=0 (ecap {Ecaps(lacking)}; PSS={lacking[0].Ecap.PasidSizeSupported}, i.e. {lacking[0].Ecap.PasidWidth}-bit PASIDs if it were enabled), so the kernel's pasid_supported() is false." + affected
-            + " Sapphire Rapids servers with this ecap (3ee9e86f050df, also PRS=0 and ERS=0) have been seen whose idxd driver logs 'Unable to turn on user SVA feature.'",
+            + " Sapphire Rapids servers with this ecap (3ee9e86f050df, also PRS=0 and ERS=0) have been seen whose DSA driver logs 'Unable to turn on user SVA feature.'",
             "enable the BIOS options that expose PASID to the IOMMU (on Intel reference BIOSes 'PCIe ENQCMD/ENQCMDS', PcieEnqCmdSupport, next to the VT-d options; OEM names differ), update the BIOS, reboot, and check that bit 40 of /sys/class/iommu/dmar*/intel-iommu/ecap is set; SR-IOV and generic mdevs still work meanwhile"));
     }
 

@@ -6,7 +6,7 @@ using HdIov.Engine.Planning;
 
 namespace HdIov.Engine.Families.E810;
 
-/// <summary>E810 ports: <c>ice-vdcm</c> VDEVs within the adapter's ADI budget, or SR-IOV VFs; never both on one port.</summary>
+/// <summary>E810 ports: <c>ice-vdcm</c> VDEVs within the adapter's VDEV budget, or SR-IOV VFs; never both on one port.</summary>
 internal static class IcePlanner
 {
     public static void Plan(PlanContext context, SplitTarget target)
@@ -78,7 +78,7 @@ internal static class IcePlanner
         MdevSplitPlanner.Plan(context, target, [(IceSiovBackend.TypeId, IceSiovBackend.TypeId, count)], parentIsReset: false, Persistence.HdIov);
     }
 
-    /// <summary>After every step is planned: the adapter's live ADIs, less the removals, plus the creations must fit its budget.</summary>
+    /// <summary>After every step is planned: the adapter's live mdevs, less the removals, plus the creations must fit its budget.</summary>
     public static void CheckBudgets(PlanContext context, IReadOnlyList<SplitTarget> targets)
     {
         var adapters = targets.Where(t => t.Family is IceFamily && t.Entry.Mode == SplitMode.Siov)

@@ -7,14 +7,14 @@ namespace HdIov.Engine.Families.E810;
 /// <summary>
 /// E810 with the out-of-tree ice driver: each SIOV-capable port registers one mdev type <c>ice-vdcm</c>
 /// whose <c>available_instances</c> prints <c>ivdcm</c>, not a count, so capacity comes from the adapter's
-/// ADI budget. mdevctl cannot start such devices (it parses the count), so the engine persists them itself.
+/// VDEV budget. mdevctl cannot start such devices (it parses the count), so the engine persists them itself.
 /// </summary>
 public static class IceSiovBackend
 {
     public const string TypeId = "ice-vdcm";
 
     /// <summary>
-    /// ADIs per adapter, shared by its ports: the 758 VDEVs one E810 reached in the HD-IOV evaluation
+    /// VDEVs per adapter, shared by its ports: the 758 VDEVs one E810 reached in the HD-IOV evaluation
     /// (the adapter's VSI budget less the PF and control VSIs).
     /// </summary>
     public const int AdapterBudget = 758;

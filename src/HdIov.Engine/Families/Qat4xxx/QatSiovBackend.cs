@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using HdIov.Engine.Discovery;
 
 namespace HdIov.Engine.Families.Qat4xxx;
 
@@ -28,7 +27,7 @@ public static class QatSiovBackend
         return marker >= 0 ? typeId[(marker + TypeMarker.Length)..] : null;
     }
 
-    public static string ConfigPath(int index) => string.Create(CultureInfo.InvariantCulture, $"/etc/4xxx_dev{index}.conf");
+    public static string ConfigPath(int index) => QatConfigParser.PathOf(index);
 
     public static string DeviceName(int index) => string.Create(CultureInfo.InvariantCulture, $"qat_dev{index}");
 
