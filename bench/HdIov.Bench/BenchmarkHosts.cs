@@ -34,10 +34,13 @@ internal static class BenchmarkHosts
 
     public const int VdevCount = (8 * 32) + 758;
 
-    public static SimulatedHost Fresh(string tag)
+    /// <summary>14 dual-port E810 adapters: room for 10,000 ice-vdcm VDEVs.</summary>
+    public const string E810FleetProfile = "spr-e810-x14";
+
+    public static SimulatedHost Fresh(string tag, string profile = "spr-qat-e810")
     {
         var root = RootFor(tag);
-        return SimulatedHost.Create(root, "spr-qat-e810", force: Directory.Exists(root));
+        return SimulatedHost.Create(root, profile, force: Directory.Exists(root));
     }
 
     public static void Delete(params SimulatedHost?[] hosts)

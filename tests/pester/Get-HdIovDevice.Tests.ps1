@@ -18,7 +18,7 @@ Describe 'Get-HdIovDevice' -Tag Discovery {
         It 'lists the PFs that can be split with their family' {
             @($devices | Where-Object Family -eq 'Qat4xxx').Count | Should -Be 8
             @($devices | Where-Object Family -eq 'E810').PciAddress | Should -Be @('0000:16:00.0', '0000:16:00.1')
-            ($devices | Where-Object PciAddress -eq '0000:6a:01.0').Family | Should -Be 'Generic'
+            ($devices | Where-Object PciAddress -eq '0000:6a:01.0').Family | Should -Be 'Idxd'
             $devices.PciAddress | Should -Be ($devices.PciAddress | Sort-Object)
         }
 
@@ -59,6 +59,15 @@ Describe 'Get-HdIovDevice' -Tag Discovery {
         It 'filters by family' {
             $nics = Get-HdIovDevice -HostRoot $root -Family E810
             $nics.PciAddress | Should -Be @('0000:16:00.0', '0000:16:00.1')
+        }
+
+        It 'takes the families of the engine''s registry, DSA/IAA among them' {
+            $accelerators = Get-HdIovDevice -HostRoot $root -Family Idxd
+            $accelerators.Count | Should -Be 16
+            ($accelerators | Where-Object PciAddress -eq '0000:6a:02.0').Capacity.Type | Should -Contain 'idxd-iax-1swq-v1'
+            (Get-Command Get-HdIovDevice).Parameters['Family'].Attributes.Where({ $_ -is [System.Management.Automation.ValidateSetAttribute] }).ValidValues |
+                Should -Be @('Qat4xxx', 'E810', 'Idxd', 'Generic')
+            { Get-HdIovDevice -HostRoot $root -Family Bogus } | Should -Throw -ErrorId 'ParameterArgumentValidationError,HdIov.PowerShell.Commands.GetHdIovDeviceCommand'
         }
 
         It 'filters by address, in the order given' {

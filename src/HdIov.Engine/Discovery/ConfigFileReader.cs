@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Diagnostics;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Discovery;

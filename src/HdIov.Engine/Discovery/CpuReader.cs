@@ -1,3 +1,5 @@
+using HdIov.Engine.Host;
+
 namespace HdIov.Engine.Discovery;
 
 /// <summary>The CPU from CPUID, sockets from <c>/proc/cpuinfo</c> <c>physical id</c>, NUMA nodes from sysfs.</summary>
@@ -6,7 +8,7 @@ internal static class CpuReader
     public static CpuInfo Read(SysfsReader sysfs)
     {
         var host = sysfs.Host;
-        return CpuIdentification.Decode(host.CpuId, CountSockets(sysfs.TryReadText("/proc/cpuinfo")), CountNodes(sysfs));
+        return CpuIdentification.Decode(host.CpuId, CountSockets(sysfs.TryReadText(KernelPaths.CpuInfo)), CountNodes(sysfs));
     }
 
     internal static int CountSockets(string? cpuinfo)
@@ -41,6 +43,6 @@ internal static class CpuReader
     }
 
     private static int CountNodes(SysfsReader sysfs) =>
-        sysfs.Host.ListDirectory("/sys/devices/system/node")
+        sysfs.Host.ListDirectory(KernelPaths.NumaNodes)
             .Count(name => name.Length > 4 && name.StartsWith("node", StringComparison.Ordinal) && name[4..].All(char.IsAsciiDigit));
 }

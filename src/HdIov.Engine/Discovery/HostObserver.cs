@@ -29,7 +29,7 @@ public sealed class HostObserver
         var sysfs = new SysfsReader(_host);
         var problems = new List<ReadinessFinding>();
         var kernel = _host.KernelRelease;
-        var commandLine = KernelCommandLine.Parse(sysfs.TryReadText("/proc/cmdline") ?? string.Empty);
+        var commandLine = KernelCommandLine.Parse(sysfs.TryReadText(KernelPaths.CommandLine) ?? string.Empty);
         var kernelOptions = ReadKernelOptions(sysfs, kernel.Release);
         var cpu = CpuReader.Read(sysfs);
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Acpi;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using HdIov.Engine.Attachments;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
 
@@ -109,28 +109,26 @@ public static class HostStateExporter
         foreach (var pf in state.Functions.Where(f => !f.IsVirtualFunction).OrderBy(f => f.Address))
         {
             var address = pf.Address.ToString();
-            var family = DeviceFamilies.Classify(pf);
+            var family = DeviceFamilies.Of(pf);
             var mdevs = state.Mdevs.Where(m => m.Parent == address).ToList();
             if (mdevs.Count > 0)
             {
-                var services = family == DeviceFamily.Qat4xxx
-                    ? QatServices(QatConfigs.Find(pf, state), mdevs)
-                    : ImmutableArray<string>.Empty;
-                candidates.Add(Candidate.Siov(address, pf.Address, Prefix(family, pf.Driver) + "-" + AddressName(pf.Address), mdevs, state, services));
+                var services = family.ExportServices(state, pf, mdevs);
+                candidates.Add(Candidate.Siov(address, pf.Address, family.ExportPrefix(pf.Driver) + "-" + AddressName(pf.Address), mdevs, state, services));
                 continue;
             }
 
             if (pf.Sriov is { NumVfs: > 0 } sriov)
             {
                 var firstVf = state.Functions.Where(f => f.PhysicalFunction == pf.Address).OrderBy(f => f.Address).FirstOrDefault();
-                var owned = state.Ledger.Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == address);
+                var owned = state.Ledger.FindVirtualFunctions(address);
                 candidates.Add(new Candidate
                 {
                     Origin = owned is { Entry: { } entry, PfOrdinal: { } ordinal } && Names.IsValid(entry) ? new VdevName(entry, ordinal, string.Empty, 0) : null,
                     SortKey = address,
                     Parent = address,
                     Address = pf.Address,
-                    SuggestedName = Prefix(family, pf.Driver) + "-" + AddressName(pf.Address),
+                    SuggestedName = family.ExportPrefix(pf.Driver) + "-" + AddressName(pf.Address),
                     Mode = SplitMode.Sriov,
                     Vfs = new VfSpec(sriov.NumVfs, firstVf?.Driver),
                     HasUnowned = owned is null,
@@ -151,35 +149,8 @@ public static class HostStateExporter
         return candidates;
     }
 
-    /// <summary>The VDEV key a device entry uses for an mdev type: QAT services without the driver prefix, the type id otherwise.</summary>
-    public static string TypeKey(string typeId)
-    {
-        const string QatMarker = "-vqat_";
-        var marker = typeId.IndexOf(QatMarker, StringComparison.Ordinal);
-        return marker >= 0 ? typeId[(marker + QatMarker.Length)..] : typeId;
-    }
-
-    /// <summary>The services the PF's config enables (so applying the export does not restart it), plus any type that has VDEVs.</summary>
-    private static ImmutableArray<string> QatServices(QatDeviceConfig? config, List<MdevDevice> mdevs)
-    {
-        var services = config?.Services.ToList() ?? [];
-        foreach (var key in mdevs.Select(m => TypeKey(m.Type)).Distinct().Order(StringComparer.Ordinal))
-        {
-            if (!services.Contains(key))
-            {
-                services.Add(key);
-            }
-        }
-
-        return [.. services];
-    }
-
-    private static string Prefix(DeviceFamily family, string? driver) => family switch
-    {
-        DeviceFamily.Qat4xxx => "qat",
-        DeviceFamily.E810 => "nic",
-        _ => driver is not null && Names.IsValid(driver) ? driver : "pci",
-    };
+    /// <summary>The VDEV key a device entry uses for an mdev type: the family's key for it (a QAT service), the type id otherwise.</summary>
+    public static string TypeKey(string typeId) => (Families.DeviceFamilies.OfType(typeId) ?? Families.DeviceFamilies.Generic).SpecKeyOf(typeId);
 
     private static string AddressName(PciAddress address) =>
         address.Domain == 0

@@ -9,8 +9,8 @@ namespace HdIov.Engine.Discovery;
 /// <summary>VT-d units from <c>/sys/class/iommu/dmar*/intel-iommu</c> and the ACPI DMAR table.</summary>
 internal static class IommuReader
 {
-    public const string ClassDirectory = "/sys/class/iommu";
-    public const string DmarTablePath = "/sys/firmware/acpi/tables/DMAR";
+    public const string ClassDirectory = KernelPaths.IommuClass;
+    public const string DmarTablePath = KernelPaths.DmarTable;
 
     public static ImmutableArray<IommuUnit> ReadUnits(SysfsReader sysfs, List<ReadinessFinding> problems)
     {

@@ -24,7 +24,7 @@ public sealed record MdevType(
 
 /// <summary>
 /// <c>available_instances</c> as printed: a count from the mdev core and most drivers, or a word from drivers
-/// that print something else (the out-of-tree ice driver prints <c>ivdcm</c>).
+/// that print something else (some out-of-tree drivers print a word instead of a count).
 /// </summary>
 public readonly record struct AvailableInstances(int? Count, string Raw)
 {

@@ -7,8 +7,8 @@ namespace HdIov.Engine.Discovery;
 /// <summary>mdev parents from <c>/sys/class/mdev_bus</c> and live mdevs from <c>/sys/bus/mdev/devices</c>.</summary>
 internal static class MdevReader
 {
-    public const string ParentsDirectory = "/sys/class/mdev_bus";
-    public const string DevicesDirectory = "/sys/bus/mdev/devices";
+    public const string ParentsDirectory = KernelPaths.MdevBusClass;
+    public const string DevicesDirectory = KernelPaths.MdevDevices;
     private const string TypesDirectory = "mdev_supported_types";
 
     /// <summary>Every registered parent; with <paramref name="withTypes"/> false only its name, address and driver (no types).</summary>

@@ -1,15 +1,13 @@
 namespace HdIov.Engine.Discovery;
 
-/// <summary>Which mdev types are Scalable IOV ADIs (they need PASID on the IOMMU) and which are generic mediated devices.</summary>
+/// <summary>Which mdev types are Scalable IOV VDEVs of a device family (they need PASID on the IOMMU) and which are generic mediated devices.</summary>
 public static class MdevTypeKinds
 {
-    /// <summary>QAT vQAT ADIs (<c>4xxx-vqat_*</c>), E810 <c>ice-vdcm</c> and idxd work queues are PASID-tagged.</summary>
+    /// <summary>The types a device family's SIOV driver registers are PASID-tagged; a generic parent's are not.</summary>
     public static bool NeedsPasid(string typeId)
     {
         ArgumentNullException.ThrowIfNull(typeId);
-        return typeId.Contains("-vqat_", StringComparison.Ordinal)
-            || typeId.EndsWith("-vdcm", StringComparison.Ordinal)
-            || typeId.StartsWith("idxd-", StringComparison.Ordinal);
+        return Families.DeviceFamilies.OfType(typeId) is not null;
     }
 
     public static bool NeedsPasid(MdevParent parent)

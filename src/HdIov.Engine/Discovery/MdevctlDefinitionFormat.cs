@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Discovery;
 
@@ -12,7 +13,7 @@ namespace HdIov.Engine.Discovery;
 /// </summary>
 public static class MdevctlDefinitionFormat
 {
-    public const string Directory = "/etc/mdevctl.d";
+    public const string Directory = KernelPaths.MdevctlConfig;
 
     public static string PathOf(string parent, Guid uuid) =>
         Host.HostPath.Combine(Host.HostPath.Combine(Directory, parent), uuid.ToString("D"));

@@ -11,6 +11,13 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
 
     public bool OwnsMdev(Guid uuid) => Entries.Any(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
 
+    /// <summary>The last record of VFs the engine enabled on the PF, or null when it enabled none there.</summary>
+    public LedgerEntry? FindVirtualFunctions(string pf) =>
+        Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == pf);
+
+    /// <summary>True when the engine enabled the PF's VFs.</summary>
+    public bool OwnsVirtualFunctions(string pf) => FindVirtualFunctions(pf) is not null;
+
     public LedgerEntry? FindMdev(Guid uuid) => Entries.FirstOrDefault(e => e.Kind == LedgerEntryKind.Mdev && e.Uuid == uuid);
 
     /// <summary>True for an owned mdev created on request rather than declared by a spec.</summary>

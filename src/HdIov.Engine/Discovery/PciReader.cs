@@ -8,7 +8,7 @@ namespace HdIov.Engine.Discovery;
 /// <summary>PCI functions from <c>/sys/bus/pci/devices</c>: identity, the kernel's bindings, capabilities and SR-IOV state.</summary>
 internal static class PciReader
 {
-    public const string DevicesDirectory = "/sys/bus/pci/devices";
+    public const string DevicesDirectory = KernelPaths.PciDevices;
     private const int BarCount = 6;
 
     public static ImmutableArray<PciFunction> Read(SysfsReader sysfs, List<ReadinessFinding> problems, CancellationToken cancellationToken)

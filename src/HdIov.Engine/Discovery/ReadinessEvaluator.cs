@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using HdIov.Engine.Diagnostics;
-using HdIov.Engine.Hardware.Pci;
 
 namespace HdIov.Engine.Discovery;
 
@@ -25,8 +24,11 @@ public static class ReadinessEvaluator
         CheckPasid(state, findings);
         CheckConsistency(state, findings);
         CheckCpu(state.Cpu, findings);
-        CheckQat(state, findings);
-        CheckE810(state, findings);
+        foreach (var family in Families.DeviceFamilies.All)
+        {
+            family.AddReadiness(state, findings);
+        }
+
         CheckMdevctlAutostart(state.Platform.MdevctlAutostart, findings);
         ReportWhatWorks(state, findings);
         return findings.ToImmutable();
@@ -99,7 +101,7 @@ public static class ReadinessEvaluator
                     DiagnosticCodes.ReadinessScalableModeOff,
                     "kernel command line",
                     state.CommandLine.HasIntelIommuOption("sm_off")
-                        ? "intel_iommu=sm_off forbids scalable mode, so no PASID-tagged device (QAT vQAT, E810 ice-vdcm, DSA/IAA work queues) can work"
+                        ? "intel_iommu=sm_off forbids scalable mode, so no PASID-tagged device (QAT vQAT, E810 VDEVs, DSA/IAA work queues) can work"
                         : $"the kernel leaves scalable mode off unless asked (CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON is not set in {state.KernelOptions.Source}) and the command line does not ask",
                     $"boot with {SiovCommandLine}"));
                 break;
@@ -150,13 +152,13 @@ public static class ReadinessEvaluator
         var siovParents = state.MdevParents.Where(MdevTypeKinds.NeedsPasid).Select(p => p.Name).ToList();
         var affected = siovParents.Count > 0
             ? $" The Scalable IOV parents {string.Join(", ", siovParents)} cannot get PASIDs for their VDEVs."
-            : " Scalable IOV backends (QAT vQAT, E810 ice-vdcm, DSA/IAA shared work queues) cannot get PASIDs.";
+            : " Scalable IOV backends (QAT vQAT, E810 VDEVs, DSA/IAA shared work queues) cannot get PASIDs.";
         var smts = lacking.All(u => u.Ecap.ScalableMode) ? "ECAP.SMTS=1 (scalable mode is there) but " : string.Empty;
         findings.Add(Blocker(
             DiagnosticCodes.ReadinessPasidMissing,
             "VT-d",
             $"{Names(lacking)} report {smts}ECAP.PASID=0 (ecap {Ecaps(lacking)}; PSS={lacking[0].Ecap.PasidSizeSupported}, i.e. {lacking[0].Ecap.PasidWidth}-bit PASIDs if it were enabled), so the kernel's pasid_supported() is false." + affected
-            + " Sapphire Rapids servers with this ecap (3ee9e86f050df, also PRS=0 and ERS=0) have been seen whose idxd driver logs 'Unable to turn on user SVA feature.'",
+            + " Sapphire Rapids servers with this ecap (3ee9e86f050df, also PRS=0 and ERS=0) have been seen whose DSA driver logs 'Unable to turn on user SVA feature.'",
             "enable the BIOS options that expose PASID to the IOMMU (on Intel reference BIOSes 'PCIe ENQCMD/ENQCMDS', PcieEnqCmdSupport, next to the VT-d options; OEM names differ), update the BIOS, reboot, and check that bit 40 of /sys/class/iommu/dmar*/intel-iommu/ecap is set; SR-IOV and generic mdevs still work meanwhile"));
     }
 
@@ -230,83 +232,6 @@ public static class ReadinessEvaluator
         }
     }
 
-    private static void CheckQat(HostState state, ImmutableArray<ReadinessFinding>.Builder findings)
-    {
-        var pfs = state.Functions
-            .Where(f => !f.IsVirtualFunction && PciDeviceIds.IsQatPhysicalFunction(f.VendorId, f.DeviceId))
-            .OrderBy(f => f.Address)
-            .ToList();
-        for (var ordinal = 0; ordinal < pfs.Count; ordinal++)
-        {
-            var pf = pfs[ordinal];
-            var subject = pf.Address.ToString();
-            if (state.FindParent(subject) is { } parent)
-            {
-                findings.Add(Ok(DiagnosticCodes.ReadinessDriver, subject, $"QAT PF registered with the mdev core; types {string.Join(", ", parent.Types.Select(t => $"{t.Id} ({t.Available})"))}"));
-                continue;
-            }
-
-            // The out-of-tree driver numbers its devices in probe order, which for the on-die PFs is address order.
-            var config = state.QatConfigs.FirstOrDefault(c => c.Index == ordinal);
-            var (reason, fix) = pf switch
-            {
-                { Driver: null } => ("no driver is bound", "load the QAT driver (Intel's out-of-tree QAT20.L package for Scalable IOV)"),
-                { Sriov.NumVfs: > 0 } => (
-                    string.Create(CultureInfo.InvariantCulture, $"SR-IOV is on ({pf.Sriov!.NumVfs} VFs) and the driver deactivates its ADI types while VFs exist"),
-                    "set the PF to mode: siov (the engine disables the VFs first), or keep mode: sriov"),
-                _ when state.QatConfigs.IsEmpty => (
-                    $"driver {pf.Driver} is bound but no /etc/4xxx_dev<N>.conf exists: the out-of-tree QAT driver (QAT20.L, built with --enable-icp-sriov=host) is not installed, and the in-tree qat_4xxx driver does SR-IOV only",
-                    "install Intel's QAT20.L package for Scalable IOV; SR-IOV (mode: sriov) works with the in-tree driver"),
-                _ when config is { NumberAdis: 0 } => (
-                    $"[SIOV] NumberAdis is 0 in {config.Path}, which means SR-IOV mode",
-                    "declare the PF with mode: siov (the engine sets NumberAdis and restarts qat_service)"),
-                _ => (
-                    $"driver {pf.Driver} did not register the PF with the mdev core{AuxDomainNote(state)}",
-                    "check dmesg for the QAT driver's Scalable IOV messages and restart qat_service"),
-            };
-            findings.Add(Warning(DiagnosticCodes.ReadinessDriver, subject, $"QAT PF offers no vQAT types: {reason}", fix));
-        }
-    }
-
-    private static void CheckE810(HostState state, ImmutableArray<ReadinessFinding>.Builder findings)
-    {
-        foreach (var pf in state.Functions.Where(f => !f.IsVirtualFunction && PciDeviceIds.IsE810PhysicalFunction(f.VendorId, f.DeviceId)))
-        {
-            var subject = pf.Address.ToString();
-            var reasons = new List<string>();
-            if (pf.Capabilities.Pasid is null)
-            {
-                reasons.Add("its config space has no PASID capability");
-            }
-
-            if (pf.BarSizes.Length > 0 && pf.BarSizes[0] < PciDeviceIds.E810SiovMinimumBar0)
-            {
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"BAR0 is {pf.BarSizes[0] / (1024 * 1024)} MiB, below the 128 MiB the ice driver requires"));
-            }
-
-            if (reasons.Count > 0)
-            {
-                findings.Add(Warning(
-                    DiagnosticCodes.ReadinessSiovIncapable,
-                    subject,
-                    $"E810 PF is not Scalable IOV capable: {string.Join(" and ", reasons)}",
-                    "use an E810 whose NVM exposes PASID and a 128 MiB BAR0 (check the adapter's NVM and the NIC virtualization mode in the BIOS device settings); SR-IOV VFs still work"));
-            }
-            else if (state.FindParent(subject) is null)
-            {
-                findings.Add(Warning(
-                    DiagnosticCodes.ReadinessDriver,
-                    subject,
-                    $"E810 PF is capable but offers no ice-vdcm type: the out-of-tree ice driver with Scalable IOV is not loaded (bound driver: {pf.Driver ?? "none"}){AuxDomainNote(state)}",
-                    "install and load Intel's out-of-tree ice driver built with Scalable IOV support"));
-            }
-            else
-            {
-                findings.Add(Ok(DiagnosticCodes.ReadinessDriver, subject, "E810 PF registered with the mdev core (ice-vdcm)"));
-            }
-        }
-    }
-
     private static void CheckMdevctlAutostart(MdevctlAutostart? autostart, ImmutableArray<ReadinessFinding>.Builder findings)
     {
         if (autostart is not { CommandExists: false })
@@ -340,20 +265,6 @@ public static class ReadinessEvaluator
                 "SR-IOV",
                 $"SR-IOV is available on {string.Join(", ", sriov.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Address} ({f.Sriov!.TotalVfs} VFs)")))}"));
         }
-    }
-
-    private static string AuxDomainNote(HostState state) =>
-        KernelVersionAbove(state.Kernel.Release, 5, 15)
-            ? $"; note that the out-of-tree drivers' mdev path needs the IOMMU aux-domain API, which kernels after 5.15 lack (this host runs {state.Kernel.Release})"
-            : string.Empty;
-
-    private static bool KernelVersionAbove(string release, int major, int minor)
-    {
-        var parts = release.Split('.', '-');
-        return parts.Length >= 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var releaseMajor)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var releaseMinor)
-            && (releaseMajor, releaseMinor).CompareTo((major, minor)) > 0;
     }
 
     private static string Describe(CpuInfo cpu) =>

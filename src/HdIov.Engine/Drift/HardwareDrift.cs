@@ -1,5 +1,5 @@
 using System.Globalization;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Planning;
@@ -9,7 +9,7 @@ namespace HdIov.Engine.Drift;
 /// <summary>
 /// Hardware that is not what it was when the engine split it. The ledger records the parent each owned VDEV and VF
 /// set was made on and the VDEV's type, not the PF's device id, so "another device" is recognised by the family the
-/// recorded types belong to (QAT vQAT types, E810 <c>ice-vdcm</c>).
+/// recorded types belong to (the family whose driver registers them).
 /// </summary>
 internal static class HardwareDrift
 {
@@ -32,7 +32,7 @@ internal static class HardwareDrift
             }
         }
 
-        var siovTypes = state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.Mdev && FamilyOf(e.Type) is not null).ToList();
+        var siovTypes = state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.Mdev && DeviceFamilies.OfType(e.Type) is not null).ToList();
         if (blocker is { } reason && siovTypes.Count > 0)
         {
             found.Add((null, new DriftItem(
@@ -84,16 +84,16 @@ internal static class HardwareDrift
                     $"the ledger records {made} on {parentName}, which is no longer a PCI function on this host (removed, or moved to another slot); select the PF where it is now, or drop its device entry");
             }
 
-            var expected = mdevs.Select(e => FamilyOf(e.Type)).FirstOrDefault(f => f is not null);
-            var actual = DeviceFamilies.Classify(function);
-            if (expected is { } family && actual != family)
+            var expected = mdevs.Select(e => DeviceFamilies.OfType(e.Type)).FirstOrDefault(f => f is not null);
+            var actual = DeviceFamilies.Of(function);
+            if (expected is { } family && !ReferenceEquals(actual, family))
             {
-                return Item(parentName, $"a {family} PF", $"{Hex(function.VendorId)}:{Hex(function.DeviceId)} ({actual})",
-                    $"the ledger records {made} of a {family} PF at {parentName}, but the function there is now another device; check the slot (lspci -nn -s {parentName}) and update the spec");
+                return Item(parentName, $"a {family.Name} PF", $"{Hex(function.VendorId)}:{Hex(function.DeviceId)} ({actual.Name})",
+                    $"the ledger records {made} of a {family.Name} PF at {parentName}, but the function there is now another device; check the slot (lspci -nn -s {parentName}) and update the spec");
             }
         }
 
-        if (iommuBlocked && mdevs.Any(e => FamilyOf(e.Type) is not null))
+        if (iommuBlocked && mdevs.Any(e => DeviceFamilies.OfType(e.Type) is not null))
         {
             return null;
         }
@@ -104,7 +104,7 @@ internal static class HardwareDrift
             var type = parent?.FindType(byType.Key);
             if (type is null)
             {
-                if (ExplainedByConfiguration(state, function, byType.Key))
+                if (function is not null && DeviceFamilies.Of(function).TypeMissingByConfiguration(state, function, byType.Key))
                 {
                     continue;
                 }
@@ -131,44 +131,6 @@ internal static class HardwareDrift
 
         return null;
     }
-
-    /// <summary>
-    /// A QAT type disappears when the PF's configuration no longer enables its service, or while VFs are enabled; that is a
-    /// configuration change the plan reports (and fixes), not a hardware one.
-    /// </summary>
-    private static bool ExplainedByConfiguration(HostState state, PciFunction? function, string typeId)
-    {
-        if (function is null || DeviceFamilies.Classify(function) != DeviceFamily.Qat4xxx)
-        {
-            return false;
-        }
-
-        if (function.Sriov is { NumVfs: > 0 })
-        {
-            return true;
-        }
-
-        var config = QatConfig(state, function);
-        var service = typeId[(typeId.LastIndexOf('_') + 1)..];
-        return config is null || config.NumberAdis == 0 || !config.Services.Contains(service);
-    }
-
-    public static QatDeviceConfig? QatConfig(HostState state, PciFunction function)
-    {
-        var index = state.Functions
-            .Where(f => !f.IsVirtualFunction && DeviceFamilies.Classify(f) == DeviceFamily.Qat4xxx)
-            .OrderBy(f => f.Address)
-            .ToList()
-            .FindIndex(f => f.Address == function.Address);
-        return state.QatConfigs.FirstOrDefault(c => c.Index == index);
-    }
-
-    /// <summary>The family whose SIOV backend offers a type, or null for a generic parent's type.</summary>
-    public static DeviceFamily? FamilyOf(string? typeId) =>
-        typeId is null ? null
-        : typeId.Contains("-vqat_", StringComparison.Ordinal) ? DeviceFamily.Qat4xxx
-        : typeId == IceSiovBackend.TypeId ? DeviceFamily.E810
-        : null;
 
     private static DriftItem Item(string address, string expected, string actual, string reason) =>
         new(address, DriftKind.HardwareChanged, expected, actual, [], Disruption.None, reason);

@@ -23,7 +23,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
 
     /// <summary>
     /// The item a step belongs to: its own address, or the item whose change makes this step necessary (a VDEV that
-    /// existed before is re-created because its QAT PF is reconfigured; VFs are bound because their count changes).
+    /// existed before is re-created because its PF is reconfigured; VFs are bound because their count changes).
     /// </summary>
     public string KeyOf(PlanStep step)
     {
@@ -46,7 +46,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
         RemoveMdev o => o.Parent,
         PersistMdev o => o.Parent,
         AdoptMdev o => o.Parent,
-        ConfigureQat o => o.Pf.ToString(),
+        ConfigureDevice o => o.ConfiguredPf.ToString(),
         SetVfCount o => o.Pf.ToString(),
         BindVfDriver o => state.FindFunction(o.Vf)?.PhysicalFunction?.ToString(),
         _ => null,
@@ -58,7 +58,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
         RemoveMdev o => Remove(step, o),
         PersistMdev o => Persist(o),
         AdoptMdev o => Adopt(o),
-        ConfigureQat o => Configure(o),
+        ConfigureDevice o => o.Attribute(state),
         SetVfCount o => VfCount(step, o),
         BindVfDriver o => Bind(o),
         SetBootArguments o => BootArguments(o),
@@ -118,46 +118,10 @@ internal sealed class StepDrift(HostState state, Plan plan)
             ? (DriftKind.Declared, $"the spec now declares a VDEV of this type; {entry.VdevName}, created on request, is taken over")
             : (DriftKind.ChangedOutside, "not created by HdIov; ownership: adopt takes it over");
 
-    private (DriftKind, string) Configure(ConfigureQat configure)
-    {
-        var pf = state.FindFunction(configure.Pf);
-        var config = pf is null ? null : HardwareDrift.QatConfig(state, pf);
-        if (config is null || configure.NumberAdis == 0)
-        {
-            return (DriftKind.Declared, "the spec puts this QAT PF in SR-IOV mode");
-        }
-
-        if (pf!.Sriov is { NumVfs: > 0 })
-        {
-            return state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == configure.Pf.ToString())
-                ? (DriftKind.Declared, "the spec moves this QAT PF from SR-IOV to SIOV")
-                : (DriftKind.ChangedOutside, "SR-IOV VFs were enabled outside HdIov on a PF the spec splits with SIOV");
-        }
-
-        var owned = state.Ledger.Entries
-            .Where(e => e.Kind == LedgerEntryKind.Mdev && e.Parent == configure.Pf.ToString() && e.Type is not null && !OwnershipLedger.IsImperative(e))
-            .GroupBy(e => e.Type![(e.Type!.LastIndexOf('_') + 1)..], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var perService = Backends.QatSiovBackend.PerService(config.NumberAdis, config.Services.Length);
-        var holdsWhatWasMade = owned.All(o => config.Services.Contains(o.Key) && perService >= o.Value);
-        if (owned.Count > 0 && !holdsWhatWasMade)
-        {
-            return (DriftKind.ChangedOutside, $"{config.Path} was changed outside HdIov: it no longer enables the services and ADIs of the VDEVs the engine made; restarting the device restores them");
-        }
-
-        var sameServices = config.Services.Order(StringComparer.Ordinal).SequenceEqual(configure.Services.Order(StringComparer.Ordinal));
-        if (sameServices && config.NumberAdis >= configure.NumberAdis)
-        {
-            return (DriftKind.HardwareChanged, $"{config.Path} enables what the spec needs, but the PF does not offer its vQAT types; restarting the device registers them again");
-        }
-
-        return (DriftKind.Declared, "the spec asks for other services or more VDEVs than the PF is configured for");
-    }
-
     private (DriftKind, string) VfCount(PlanStep step, SetVfCount count)
     {
         var pf = count.Pf.ToString();
-        var entry = state.Ledger.Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == pf);
+        var entry = state.Ledger.FindVirtualFunctions(pf);
         if (entry is null)
         {
             return count.From > 0
@@ -178,7 +142,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
     private (DriftKind, string) Bind(BindVfDriver bind)
     {
         var pf = state.FindFunction(bind.Vf)?.PhysicalFunction?.ToString();
-        var owned = pf is not null && state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == pf);
+        var owned = pf is not null && state.Ledger.OwnsVirtualFunctions(pf);
         return owned && bind.From is not null
             ? (DriftKind.ChangedOutside, $"a VF the engine made is bound to {bind.From} instead of {bind.Driver} (rebound outside HdIov, or the spec's driver changed)")
             : (DriftKind.Declared, $"declared with driver {bind.Driver}");
@@ -219,7 +183,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
         state.Ledger.Attachments.Any(e => e.Kind == entry.Kind && e.Uuid == entry.Uuid && e.Attachment!.Imperative);
 
     private PlanStep? ResetOf(string parent) =>
-        plan.Steps.FirstOrDefault(s => s.Operation is ConfigureQat q && q.Pf.ToString() == parent);
+        plan.Steps.FirstOrDefault(s => s.Operation is ConfigureDevice configure && configure.ConfiguredPf.ToString() == parent);
 
     private bool IsLive(Guid uuid, string parent) => state.Mdevs.Any(m => m.Uuid == uuid && m.Parent == parent);
 }

@@ -111,8 +111,8 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case AdoptMdev adopt:
                 PersistMdevHandler.Execute(host, adopt);
                 break;
-            case ConfigureQat configure:
-                ConfigureQatHandler.Execute(host, configure, cancellationToken);
+            case ConfigureDevice configure:
+                configure.Apply(host, cancellationToken);
                 break;
             case SetVfCount count:
                 SetVfCountHandler.Execute(host, count);

@@ -14,7 +14,7 @@ public static class ErrnoText
             (Errno.EINVAL, "sriov_numvfs") => ("the kernel rejected the VF count", "write a decimal number"),
             (Errno.EINVAL, _) => ("the kernel rejected the value", "check the value's format for this attribute"),
             (Errno.EEXIST, _) => ("the UUID is already used by another mediated device", "remove that device or pick another UUID; specs derive UUIDs from the host name, so check metadata.name"),
-            (Errno.EUSERS or Errno.ENOSPC, _) => ("no instances of this type are left on the parent", "lower the VDEV count, remove unused VDEVs, or raise the device's budget (QAT NumberAdis)"),
+            (Errno.EUSERS or Errno.ENOSPC, _) => ("no instances of this type are left on the parent", "lower the VDEV count, remove unused VDEVs, or raise the device's capacity (Get-HdIovHost shows its readiness and configuration)"),
             (Errno.EBUSY, "sriov_numvfs") => ("VFs are already enabled", "set sriov_numvfs to 0 before setting another count"),
             (Errno.EBUSY, _) => ("the device is in use", "stop the VM or process that holds it, then retry"),
             (Errno.ENODEV, _) => ("the device or its parent driver is gone", "check that the driver is loaded and the parent is registered (Get-HdIovHost)"),

@@ -41,7 +41,7 @@ public interface IHost
 
     void DeleteFile(string path);
 
-    /// <summary>Runs a program on the host, e.g. <c>adf_ctl</c>; the simulated host answers the ones its kernel model knows.</summary>
+    /// <summary>Runs a program on the host, e.g. a device family's control tool; the simulated host answers the ones its kernel model knows.</summary>
     CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default);
 
     /// <summary>Executes CPUID on a real host; a simulated host answers from its profile.</summary>

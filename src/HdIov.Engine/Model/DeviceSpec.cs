@@ -44,7 +44,7 @@ public enum HeldPolicy
 
 /// <summary>
 /// One entry of <c>spec.devices</c>: which PFs, how to split them, and how many virtual devices of each type
-/// to keep on every selected PF. <see cref="Vdevs"/> keys are the backend's type names (<c>asym</c>, <c>ice-vdcm</c>, <c>mtty-1</c>).
+/// to keep on every selected PF. <see cref="Vdevs"/> keys are a device family's VDEV keys or the parent's mdev type ids (<c>mtty-1</c>).
 /// </summary>
 public sealed record DeviceSpec(
     string Name,

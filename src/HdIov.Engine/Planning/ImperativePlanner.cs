@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
@@ -38,15 +36,15 @@ public static class ImperativePlanner
 
         var parent = state.FindParent(parentName!);
         var function = PciAddress.TryParse(parentName, out var address) ? state.FindFunction(address) : null;
-        var family = function is null ? DeviceFamily.Generic : DeviceFamilies.Classify(function);
+        var family = DeviceFamilies.Of(function);
         if (parent is null)
         {
             problems.Add(NoParent(parentName!, function, family));
             ThrowIfAny(problems);
         }
 
-        CheckFamily(state, parent!, function, family, problems);
-        var type = ResolveType(parent!, function, family, request.Type, problems);
+        family.CheckCreate(state, parent!, function, problems);
+        var type = family.ResolveType(parent!, function, request.Type, problems);
         ThrowIfAny(problems);
 
         var persistence = parent!.Types.All(t => t.Available.IsNumeric) ? Persistence.Mdevctl : Persistence.HdIov;
@@ -98,7 +96,19 @@ public static class ImperativePlanner
                 "created on request"));
         }
 
-        CheckCapacity(state, parent, function, family, type, creates, problems, warnings);
+        if (creates > 0)
+        {
+            var capacity = family.CheckCapacity(state, parent, function, type, creates);
+            if (capacity.Verdict == CreateCapacityVerdict.Exceeded)
+            {
+                problems.Add(Error(DiagnosticCodes.CapacityExceeded, capacity.Message, capacity.Fix, "Count"));
+            }
+            else if (capacity.Verdict == CreateCapacityVerdict.Unknown)
+            {
+                warnings.Add(new Diagnostic(DiagnosticCodes.CapacityExceeded, DiagnosticSeverity.Warning, capacity.Message, capacity.Fix, null, "Count"));
+            }
+        }
+
         ThrowIfAny(problems);
         return new ImperativePlan(new Plan(hostName, state.Fingerprint, PlanAssembler.Assemble(steps), [.. warnings]) { Observation = state.Scope }, vdevs.ToImmutable());
     }
@@ -112,7 +122,7 @@ public static class ImperativePlanner
         var warnings = new List<Diagnostic>();
         var steps = new List<PendingStep>();
         var vdevs = ImmutableArray.CreateBuilder<Guid>();
-        var cdiAttached = CdiAttached(state.Platform.CdiSpec);
+        var cdiAttached = Attachments.CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.Uuid).ToHashSet();
         foreach (var uuid in request.Uuids.Distinct())
         {
             var live = state.Mdevs.FirstOrDefault(m => m.Uuid == uuid);
@@ -235,7 +245,7 @@ public static class ImperativePlanner
             problems.Add(Error(
                 DiagnosticCodes.InvalidName,
                 $"'{Echo(request.Type)}' is not a valid mdev type name",
-                "use a type the parent offers (Get-HdIovDevice lists them), e.g. mtty-1, ice-vdcm or asym",
+                $"use a type the parent offers (Get-HdIovDevice lists them): an mdev type id such as mtty-1, or a family key ({string.Join(", ", DeviceFamilies.SpecTypeKeys.Select(k => k.Key))})",
                 "Type"));
         }
 
@@ -264,80 +274,14 @@ public static class ImperativePlanner
         return parent;
     }
 
-    private static Diagnostic NoParent(string parentName, PciFunction? function, DeviceFamily family)
+    private static Diagnostic NoParent(string parentName, PciFunction? function, IDeviceFamily family)
     {
         if (function is null && PciAddress.TryParse(parentName, out _))
         {
             return Error(DiagnosticCodes.NoDeviceMatches, $"there is no PCI function {parentName} on this host", "list the PFs with Get-HdIovDevice", "Parent");
         }
 
-        var hint = family switch
-        {
-            DeviceFamily.Qat4xxx => "the PF runs no SIOV service: declare it with mode: siov and the services you need in a spec and run Set-HdIovHostState (it writes the QAT configuration and restarts the device)",
-            DeviceFamily.E810 => "load Intel's out-of-tree ice driver with SIOV support",
-            _ when function is null => "load the driver that registers this mdev parent; Get-HdIovHost lists the registered parents",
-            _ => $"load a driver for it that supports mediated devices{(function.Driver is { } driver ? $" (bound now: {driver})" : string.Empty)}",
-        };
-        return Error(DiagnosticCodes.DriverMissing, $"{parentName} is not registered as an mdev parent", hint, "Parent");
-    }
-
-    private static void CheckFamily(HostState state, MdevParent parent, PciFunction? function, DeviceFamily family, List<Diagnostic> problems)
-    {
-        if (family is not (DeviceFamily.Qat4xxx or DeviceFamily.E810))
-        {
-            return;
-        }
-
-        if (SiovPlatform.Blocker(state) is { } blocker)
-        {
-            problems.Add(Error(blocker.Code, $"{parent.Name}: SIOV cannot run: {blocker.Message}", blocker.Hint, "Parent"));
-            return;
-        }
-
-        if (function!.Sriov is { NumVfs: > 0 } sriov)
-        {
-            problems.Add(Error(
-                DiagnosticCodes.ModeConflict,
-                string.Create(CultureInfo.InvariantCulture, $"{parent.Name} has {sriov.NumVfs} SR-IOV VFs enabled; SIOV and SR-IOV are exclusive on a PF"),
-                "disable the VFs first (a spec with mode: siov for this PF does it), then create the VDEVs",
-                "Parent"));
-        }
-
-        if (family == DeviceFamily.E810 && IceSiovBackend.HardwareBlocker(function) is { } hardware)
-        {
-            problems.Add(Error(DiagnosticCodes.BackendUnsupported, $"{parent.Name} cannot do SIOV: {hardware}", "check the NIC's NVM/firmware settings, or use SR-IOV on this port", "Parent"));
-        }
-    }
-
-    private static MdevType? ResolveType(MdevParent parent, PciFunction? function, DeviceFamily family, string requested, List<Diagnostic> problems)
-    {
-        if (parent.FindType(requested) is { } exact)
-        {
-            return exact;
-        }
-
-        if (family == DeviceFamily.Qat4xxx && QatSiovBackend.Services.Contains(requested))
-        {
-            var driver = parent.Driver ?? function?.Driver ?? "4xxx";
-            if (parent.FindType(QatSiovBackend.TypeId(driver, requested)) is { } service)
-            {
-                return service;
-            }
-
-            problems.Add(Error(
-                DiagnosticCodes.TypeNotOffered,
-                $"{parent.Name} does not run the QAT {requested} service (its VDEV types: {string.Join(", ", parent.Types.Select(t => t.Id))})",
-                $"enable the service: declare the PF with mode: siov and services including {requested} in a spec and run Set-HdIovHostState (it restarts the device)",
-                "Type"));
-            return null;
-        }
-
-        problems.Add(Error(
-            DiagnosticCodes.TypeNotOffered,
-            $"{parent.Name} does not offer mdev type '{Echo(requested)}'",
-            $"use one of: {string.Join(", ", parent.Types.Select(t => t.Id))}",
-            "Type"));
-        return null;
+        return Error(DiagnosticCodes.DriverMissing, $"{parentName} is not registered as an mdev parent", family.NoParentHint(function), "Parent");
     }
 
     private static List<string> Names(VdevCreateRequest request, HostState state, string typeId, List<Diagnostic> problems)
@@ -418,104 +362,6 @@ public static class ImperativePlanner
         }
 
         return null;
-    }
-
-    private static void CheckCapacity(
-        HostState state,
-        MdevParent parent,
-        PciFunction? function,
-        DeviceFamily family,
-        MdevType type,
-        int creates,
-        List<Diagnostic> problems,
-        List<Diagnostic> warnings)
-    {
-        if (creates == 0)
-        {
-            return;
-        }
-
-        if (type.Available.Count is { } available)
-        {
-            if (creates > available)
-            {
-                var more = family == DeviceFamily.Qat4xxx
-                    ? "; a spec that declares more VDEVs of this service raises the PF's NumberAdis"
-                    : string.Empty;
-                problems.Add(Error(
-                    DiagnosticCodes.CapacityExceeded,
-                    string.Create(CultureInfo.InvariantCulture, $"{parent.Name}: {creates} {type.Id} VDEVs are asked for but the parent has {available} available instances of that type"),
-                    string.Create(CultureInfo.InvariantCulture, $"ask for at most {available}, or free instances with Remove-HdIovVirtualDevice{more}"),
-                    "Count"));
-            }
-
-            return;
-        }
-
-        if (family == DeviceFamily.E810)
-        {
-            var adapter = IcePlanner.AdapterKey(function!);
-            var ports = state.Functions
-                .Where(f => DeviceFamilies.Classify(f) == DeviceFamily.E810 && IcePlanner.AdapterKey(f) == adapter)
-                .Select(f => f.Address.ToString())
-                .ToHashSet(StringComparer.Ordinal);
-            var liveOnAdapter = state.Mdevs.Count(m => ports.Contains(m.Parent));
-            if (liveOnAdapter + creates > IceSiovBackend.AdapterBudget)
-            {
-                problems.Add(Error(
-                    DiagnosticCodes.CapacityExceeded,
-                    string.Create(CultureInfo.InvariantCulture, $"E810 adapter {adapter} would hold {liveOnAdapter + creates} ice-vdcm VDEVs across its ports ({liveOnAdapter} live, {creates} asked for), above its budget of {IceSiovBackend.AdapterBudget}"),
-                    string.Create(CultureInfo.InvariantCulture, $"ask for at most {Math.Max(0, IceSiovBackend.AdapterBudget - liveOnAdapter)}, or free instances with Remove-HdIovVirtualDevice"),
-                    "Count"));
-            }
-
-            return;
-        }
-
-        warnings.Add(new Diagnostic(
-            DiagnosticCodes.CapacityExceeded,
-            DiagnosticSeverity.Warning,
-            $"{parent.Name}: capacity of {type.Id} cannot be checked before applying (available_instances prints '{type.Available.Raw}')",
-            "the kernel's answer during apply decides; ask for fewer if creation fails",
-            null,
-            "Count"));
-    }
-
-    /// <summary>The mdev UUIDs the CDI spec the engine wrote publishes to containers (<c>HDIOV_MDEV_UUID</c> in each device's environment).</summary>
-    private static HashSet<Guid> CdiAttached(string? cdiSpec)
-    {
-        var attached = new HashSet<Guid>();
-        if (string.IsNullOrEmpty(cdiSpec))
-        {
-            return attached;
-        }
-
-        JsonNode? document;
-        try
-        {
-            document = JsonNode.Parse(cdiSpec);
-        }
-        catch (JsonException)
-        {
-            return attached;
-        }
-
-        const string Prefix = "HDIOV_MDEV_UUID=";
-        foreach (var device in document?["devices"]?.AsArray() ?? [])
-        {
-            foreach (var variable in device?["containerEdits"]?["env"]?.AsArray() ?? [])
-            {
-                if (variable?.GetValueKind() == JsonValueKind.String
-                    && variable.GetValue<string>() is { } text
-                    && text.StartsWith(Prefix, StringComparison.Ordinal)
-                    && Guid.TryParse(text.AsSpan(Prefix.Length), out var uuid))
-                {
-                    attached.Add(uuid);
-                }
-            }
-        }
-
-        return attached;
     }
 
     private static Diagnostic Error(string code, string message, string hint, string key) =>

@@ -1,4 +1,4 @@
-using HdIov.Engine.Backends;
+
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
 using HdIov.Engine.Spec;
@@ -43,9 +43,9 @@ internal static class ModelGuard
             PciId(problems, entry.Select.Device, $"{key}.select.device", entry.Location);
             foreach (var service in entry.Services.IsDefault ? [] : entry.Services)
             {
-                if (!QatSiovBackend.Services.Contains(service))
+                if (!Families.DeviceFamilies.IsService(service))
                 {
-                    problems.Add(Problem(DiagnosticCodes.InvalidValue, $"'{SpecText.Show(service)}' is not a QAT service", "use sym, asym or dc", entry.Location, $"{key}.services"));
+                    problems.Add(Problem(DiagnosticCodes.InvalidValue, $"'{SpecText.Show(service)}' is not a QAT service", $"use {string.Join(", ", Families.DeviceFamilies.AllServices)}", entry.Location, $"{key}.services"));
                 }
             }
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 
@@ -37,18 +37,7 @@ public static class Planner
         foreach (var target in targets)
         {
             context.TargetsByParent[target.ParentName] = target;
-            switch (target.Family)
-            {
-                case DeviceFamily.Qat4xxx:
-                    QatPlanner.Plan(context, target);
-                    break;
-                case DeviceFamily.E810:
-                    IcePlanner.Plan(context, target);
-                    break;
-                default:
-                    GenericMdevPlanner.Plan(context, target);
-                    break;
-            }
+            target.Family.Plan(context, target);
 
             context.SelectedParents.Add(target.ParentName);
             if (target.Entry.Mode == SplitMode.None && target.Function?.Sriov is { NumVfs: > 0 })
@@ -58,7 +47,11 @@ public static class Planner
         }
 
         OwnedCleanupPlanner.Plan(context);
-        IcePlanner.CheckBudgets(context, targets);
+        foreach (var family in DeviceFamilies.All)
+        {
+            family.CheckPlan(context, targets);
+        }
+
         AttachmentPlanner.Plan(context);
         HolderGuard.Check(context);
 

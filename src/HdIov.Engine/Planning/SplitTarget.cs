@@ -1,4 +1,4 @@
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
 
@@ -11,7 +11,7 @@ internal sealed record SplitTarget(
     int PfOrdinal,
     string ParentName,
     PciFunction? Function,
-    DeviceFamily Family)
+    IDeviceFamily Family)
 {
     public string Address => $"{Entry.Name}/{PfOrdinal}";
 

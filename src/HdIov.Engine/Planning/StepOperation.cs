@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Platform.BootLoaders;
 
@@ -57,12 +58,6 @@ public sealed record PersistMdev(string Parent, string Type, Guid Uuid, string V
 public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string VdevName, Persistence Persist) : StepOperation
 {
     public override string Describe() => $"adopt {Type} {Uuid} on {Parent} as {VdevName}";
-}
-
-/// <summary>Rewrite a QAT PF's services and ADI count and restart that device, which re-registers its mdev parent.</summary>
-public sealed record ConfigureQat(PciAddress Pf, int DeviceIndex, string ConfigPath, IReadOnlyList<string> Services, int NumberAdis) : StepOperation
-{
-    public override string Describe() => $"configure QAT {Pf}: services {string.Join(';', Services)}, NumberAdis {NumberAdis}, restart qat_dev{DeviceIndex}";
 }
 
 /// <summary>Write <c>sriov_numvfs</c> (to 0 first when changing a non-zero count: the kernel answers EBUSY otherwise).</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
@@ -62,7 +62,7 @@ internal static class TargetResolver
                 }
 
                 chosenBy[parentName] = entry;
-                var family = function is null ? DeviceFamily.Generic : DeviceFamilies.Classify(function);
+                var family = DeviceFamilies.Of(function);
                 targets.Add(new SplitTarget(entry, index, ordinal, parentName, function, family));
             }
         }

@@ -162,12 +162,18 @@ internal sealed partial class KernelModel
             name,
             directory,
             driver,
-            mdev.BudgetGroup ?? name,
+            BudgetGroupOf(mdev, name),
             mdev.Budget,
             ParseErrno(mdev.ExhaustedErrno),
             mdev.AvailableText,
             BlockedBySriov: false,
-            (mdev.Types ?? []).Select(t => new TypeState($"{driver}-{t.Name}", t.DisplayName.Replace("{parent}", name, StringComparison.Ordinal), t.DeviceApi, null, Math.Max(1, t.Cost))).ToList()));
+            (mdev.Types ?? []).Select(t => new TypeState($"{driver}-{t.Name}", t.DisplayName.Replace("{parent}", name, StringComparison.Ordinal), t.DeviceApi, t.Capacity, Math.Max(1, t.Cost))).ToList()));
+
+    /// <summary>The parents sharing a budget: the profile names the group, or <c>{adapter}</c> for the PCI device (every port of one adapter).</summary>
+    private static string BudgetGroupOf(MdevParentData mdev, string name) =>
+        mdev.BudgetGroup is { } group
+            ? group.Replace("{adapter}", name.LastIndexOf('.') is var dot and > 0 ? name[..dot] : name, StringComparison.Ordinal)
+            : name;
 
     /// <summary>What mdevctl's udev rule does when a parent registers: start its "auto" definitions in UUID order, skipping those that fail.</summary>
     private void Autostart(string parentName)

@@ -107,7 +107,9 @@ internal sealed record MdevParentData(
     string? AvailableText = null,
     IReadOnlyList<MdevTypeData>? Types = null);
 
-internal sealed record MdevTypeData(string Name, string DisplayName, string DeviceApi, int Cost);
+/// <summary>An mdev type of a pooled parent: it costs <paramref name="Cost"/> of the shared budget, or, with a
+/// <paramref name="Capacity"/>, has that many instances of its own (an idxd work queue kind).</summary>
+internal sealed record MdevTypeData(string Name, string DisplayName, string DeviceApi, int Cost, int? Capacity = null);
 
 internal sealed record FunctionData(string Address, string Template, int NumaNode, int? SriovOffset = null);
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Discovery;
 using HdIov.PowerShell.Completers;
 using HdIov.PowerShell.Inventory;
@@ -25,9 +25,10 @@ public sealed class GetHdIovDeviceCommand : HdIovCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? PciAddress { get; set; }
 
-    /// <summary><para type="description">Only PFs of this family.</para></summary>
+    /// <summary><para type="description">Only PFs of this family (the engine's device families; Tab completes them).</para></summary>
     [Parameter]
-    public DeviceFamily? Family { get; set; }
+    [ValidateSet(typeof(DeviceFamilyNames))]
+    public string? Family { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -64,7 +65,7 @@ public sealed class GetHdIovDeviceCommand : HdIovCmdletBase
 
         foreach (var function in functions)
         {
-            if (Family is { } family && DeviceFamilies.Classify(function) != family)
+            if (Family is { } family && !string.Equals(DeviceFamilies.NameOf(function), family, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

@@ -2,14 +2,13 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 
 namespace HdIov.PowerShell.Completers;
 
 /// <summary>
-/// Completes a VDEV type: the words of the spec (the QAT services asym, sym and dc, and ice-vdcm) and every mdev
-/// type id the parents of the command's host offer (4xxx-vqat_asym, mtty-1, ...), with what it is and how many are
-/// free as the tooltip.
+/// Completes a VDEV type: the words of the spec (each device family's VDEV keys) and every mdev type id the parents
+/// of the command's host offer, with what it is and how many are free as the tooltip.
 /// </summary>
 internal sealed class DeviceTypeCompleter : IArgumentCompleter
 {
@@ -22,12 +21,10 @@ internal sealed class DeviceTypeCompleter : IArgumentCompleter
     {
         var pattern = HostCompletion.PrefixPattern(wordToComplete);
         var offers = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var service in QatSiovBackend.Services)
+        foreach (var key in DeviceFamilies.SpecTypeKeys)
         {
-            offers[service] = $"QAT {service} service VDEV (spec vocabulary; mdev type {QatSiovBackend.TypeId("4xxx", service)})";
+            offers[key.Key] = key.Description;
         }
-
-        offers[IceSiovBackend.TypeId] = "E810 VDEV (ice-vdcm)";
 
         var state = HostCompletion.Observe(fakeBoundParameters);
         if (state is not null)

@@ -21,7 +21,7 @@ public sealed class DeviceCapacityInfo
     /// <summary>The mdev type id, or <c>vf</c> for the SR-IOV row.</summary>
     public required string Type { get; init; }
 
-    /// <summary>What is left as the kernel prints it: a count, or a word such as <c>ivdcm</c>; for VFs, the VFs not yet enabled.</summary>
+    /// <summary>What is left as the kernel prints it: a count, or a word some out-of-tree drivers print; for VFs, the VFs not yet enabled.</summary>
     public required string Available { get; init; }
 
     /// <summary><see cref="Available"/> as a number; empty when the driver prints a word.</summary>

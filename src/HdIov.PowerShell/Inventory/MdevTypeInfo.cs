@@ -15,7 +15,7 @@ public sealed class MdevTypeInfo
 
     public required string DeviceApi { get; init; }
 
-    /// <summary><c>available_instances</c> as the driver prints it: a number, or a word such as <c>ivdcm</c>.</summary>
+    /// <summary><c>available_instances</c> as the driver prints it: a number, or a word some out-of-tree drivers print.</summary>
     public required string Available { get; init; }
 
     public required int Instances { get; init; }

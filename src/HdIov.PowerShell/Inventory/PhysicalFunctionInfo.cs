@@ -1,5 +1,5 @@
 using System.Globalization;
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families;
 using HdIov.Engine.Discovery;
 
 namespace HdIov.PowerShell.Inventory;
@@ -92,7 +92,6 @@ public sealed class PhysicalFunctionInfo
     public static PhysicalFunctionInfo From(PciFunction function, HostState state)
     {
         var address = function.Address.ToString();
-        var family = DeviceFamilies.Classify(function);
         var parent = state.FindParent(address);
         var capacity = new List<DeviceCapacityInfo>();
         if (parent is not null)
@@ -108,14 +107,14 @@ public sealed class PhysicalFunctionInfo
         }
 
         var hasVdevs = state.Mdevs.Any(m => m.Parent == address);
-        var qatAdis = family == DeviceFamily.Qat4xxx && QatConfigs.Find(function, state) is { NumberAdis: > 0 };
-        var mode = hasVdevs || qatAdis ? "siov" : numVfs > 0 ? "sriov" : "none";
+        var configured = DeviceFamilies.IsConfiguredForVdevs(state, function);
+        var mode = hasVdevs || configured ? "siov" : numVfs > 0 ? "sriov" : "none";
 
         return new PhysicalFunctionInfo
         {
             PciAddress = address,
             Id = string.Create(CultureInfo.InvariantCulture, $"{function.VendorId:x4}:{function.DeviceId:x4}"),
-            Family = family.ToString(),
+            Family = DeviceFamilies.NameOf(function),
             Driver = function.Driver,
             NumaNode = function.NumaNode,
             IommuGroup = function.IommuGroup,

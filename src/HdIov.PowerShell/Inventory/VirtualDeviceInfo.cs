@@ -86,7 +86,7 @@ public sealed class VirtualDeviceInfo
     public static VirtualDeviceInfo FromVf(PciFunction vf, HostState state)
     {
         var parent = vf.PhysicalFunction!.Value.ToString();
-        var owned = state.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == parent);
+        var owned = state.Ledger.OwnsVirtualFunctions(parent);
         return new VirtualDeviceInfo
         {
             Kind = VfKind,

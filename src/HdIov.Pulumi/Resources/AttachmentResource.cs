@@ -27,7 +27,6 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
 
     private const string ContainerPrefix = "container:";
     private const string VmPrefix = "vm:";
-    private const int MaxUriLength = 1024;
 
     public override string Token => Type;
 
@@ -339,13 +338,5 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             ? $"{VmPrefix}{target.Name}:{string.Join(',', VdevsOf(inputs))}@{target.Uri}"
             : ContainerPrefix + string.Join(',', VdevsOf(inputs));
 
-    private static bool IsUri(string text)
-    {
-        var schemeEnd = text.IndexOf(':', StringComparison.Ordinal);
-        return text.Length is > 0 and <= MaxUriLength
-            && text.All(c => c is > ' ' and <= '~')
-            && schemeEnd > 0
-            && char.IsAsciiLetter(text[0])
-            && text[..schemeEnd].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
-    }
+    private static bool IsUri(string text) => LibvirtUri.IsValid(text);
 }

@@ -1,4 +1,4 @@
-using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 
 namespace HdIov.Engine.Tests.Discovery;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Hardware.Vtd;
 using HdIov.Engine.Host;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Simulation;

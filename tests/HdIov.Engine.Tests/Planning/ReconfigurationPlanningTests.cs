@@ -1,4 +1,5 @@
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Tests.Testing;

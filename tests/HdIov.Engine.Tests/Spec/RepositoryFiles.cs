@@ -1,3 +1,5 @@
+using HdIov.Engine.Simulation;
+
 namespace HdIov.Engine.Tests.Spec;
 
 /// <summary>Files of the repository (examples, schemas), found by walking up from the test's base directory to HdIov.Iac.sln.</summary>
@@ -7,10 +9,14 @@ internal static class RepositoryFiles
 
     public static string SchemaPath => Path.Combine(Root, "schemas", "hdiov.v1alpha1.schema.json");
 
-    /// <summary>The example host specs (<c>examples/&lt;scenario&gt;/host.yaml</c>); other YAML there, such as Pulumi programs, is not a spec.</summary>
+    /// <summary>
+    /// The example host specs: the YAML files of each profile's folder (<c>examples/&lt;profile&gt;/*.yaml</c>, the
+    /// folder named after the simulated profile they converge on); other YAML, such as Pulumi programs, is not a spec.
+    /// </summary>
     public static IEnumerable<string> ValidExamples =>
-        Directory.EnumerateFiles(Path.Combine(Root, "examples"), "host.yaml", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}invalid{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        Directory.EnumerateDirectories(Path.Combine(Root, "examples"))
+            .Where(directory => SimulatedHostProfiles.All.Any(p => p.Name == Path.GetFileName(directory)))
+            .SelectMany(directory => Directory.EnumerateFiles(directory, "*.yaml"))
             .Order(StringComparer.Ordinal);
 
     public static IEnumerable<string> InvalidExamples =>

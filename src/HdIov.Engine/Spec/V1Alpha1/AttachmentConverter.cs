@@ -11,7 +11,7 @@ namespace HdIov.Engine.Spec.V1Alpha1;
 internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<string, DeclaredDevice> declared)
 {
     public const string DefaultVmUri = "qemu:///system";
-    public const int MaxUriLength = 1024;
+    public const int MaxUriLength = Attachments.LibvirtUri.MaxLength;
 
     private readonly Dictionary<VdevName, SourceLocation> _attached = [];
 
@@ -188,13 +188,7 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
     private string? ValidUri(Located<string> uri)
     {
         var text = uri.Value;
-        var schemeEnd = text.IndexOf(':', StringComparison.Ordinal);
-        var ok = text.Length is > 0 and <= MaxUriLength
-            && text.All(c => c is > ' ' and <= '~')
-            && schemeEnd > 0
-            && char.IsAsciiLetter(text[0])
-            && text[..schemeEnd].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
-        if (ok)
+        if (Attachments.LibvirtUri.IsValid(text))
         {
             return text;
         }

@@ -174,7 +174,7 @@ internal sealed class DeviceConverter(ValueRules rules)
                     DiagnosticCodes.InvalidName,
                     entry.Key,
                     $"'{SpecText.Show(entry.Key.Value)}' is not a valid VDEV type name",
-                    "use the type as the backend names it (asym, dc, ice-vdcm, mtty-1): up to 64 ASCII letters, digits, '-', '_' or '.'");
+                    $"use a device family's key ({string.Join(", ", Families.DeviceFamilies.SpecTypeKeys.Select(k => k.Key))}) or the parent's mdev type id (mtty-1): up to 64 ASCII letters, digits, '-', '_' or '.'");
             }
 
             var count = rules.InRange(entry.Value, 0, MaxVdevsPerType, "a VDEV count");

@@ -1,6 +1,6 @@
-using HdIov.Engine.Backends;
+using HdIov.Engine.Families.Qat4xxx;
 
-namespace HdIov.Engine.Tests.Backends;
+namespace HdIov.Engine.Tests.Families;
 
 [Trait("Category", "Execution")]
 public sealed class QatSiovBackendTests

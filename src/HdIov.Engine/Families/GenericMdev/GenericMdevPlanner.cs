@@ -1,8 +1,10 @@
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Sriov;
 using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
 
-namespace HdIov.Engine.Planning;
+namespace HdIov.Engine.Families.GenericMdev;
 
 /// <summary>Any mdev parent through the kernel's generic ABI: the spec's VDEV keys are the parent's type ids.</summary>
 internal static class GenericMdevPlanner
@@ -63,35 +65,10 @@ internal static class GenericMdevPlanner
 
         var persistence = parent.Types.All(t => t.Available.IsNumeric) ? Persistence.Mdevctl : Persistence.HdIov;
         var outcome = MdevSplitPlanner.Plan(context, target, wanted, parentIsReset: false, persistence);
-        foreach (var (key, typeId, _) in wanted)
-        {
-            var type = parent.FindType(typeId)!;
-            var creates = outcome.CreatesOf(typeId);
-            if (type.Available.Count is not { } available)
-            {
-                if (creates > 0)
-                {
-                    context.Warn(
-                        DiagnosticCodes.CapacityExceeded,
-                        $"{target.Label}: capacity of {typeId} cannot be checked before applying (available_instances prints '{type.Available.Raw}')",
-                        "the kernel's answer during apply decides; lower the count if creation fails",
-                        target);
-                }
 
-                continue;
-            }
-
-            if (creates > available + outcome.RemovesOf(typeId))
-            {
-                context.Error(
-                    DiagnosticCodes.CapacityExceeded,
-                    $"{target.Label}: {creates} more {typeId} VDEVs are needed but the parent has {available} available instances of that type",
-                    $"declare at most {available + outcome.RemovesOf(typeId) + (entry.Vdevs[key] - creates)} {typeId} VDEVs, or free instances on the parent",
-                    target,
-                    $".vdevs.{key}");
-            }
-        }
-
+        // The capacity check: creations of each type against the parent's available instances, then all types
+        // together where they share the parent's pool.
+        SplitCapacity.Check(context, target, parent, wanted, outcome);
         SharedCapacity.Check(context, target, parent, outcome);
     }
 }

@@ -1,9 +1,10 @@
-using HdIov.Engine.Backends;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Sriov;
 using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
 
-namespace HdIov.Engine.Planning;
+namespace HdIov.Engine.Families.Qat4xxx;
 
 /// <summary>
 /// QAT 4xxx PFs: chooses the services and ADI count the PF's config file needs, restarts the device only when the
@@ -16,12 +17,7 @@ internal static class QatPlanner
         var state = context.State;
         var pf = target.Function!;
         var entry = target.Entry;
-        var qatIndex = state.Functions
-            .Where(f => !f.IsVirtualFunction && DeviceFamilies.Classify(f) == DeviceFamily.Qat4xxx)
-            .OrderBy(f => f.Address)
-            .ToList()
-            .FindIndex(f => f.Address == pf.Address);
-        var config = state.QatConfigs.FirstOrDefault(c => c.Index == qatIndex);
+        var (qatIndex, config) = QatFamily.ConfigOf(state, pf);
         if (config is null)
         {
             if (entry.Mode == SplitMode.Sriov)
@@ -84,7 +80,7 @@ internal static class QatPlanner
 
         if (vfsEnabled)
         {
-            DisableVfs(context, target, pf);
+            SriovPlanner.DisableVfs(context, target, pf);
         }
 
         var numberAdis = config.NumberAdis;
@@ -151,26 +147,5 @@ internal static class QatPlanner
         }
 
         SriovPlanner.Plan(context, target, target.Entry.Vfs!.Count, target.Entry.Vfs.Driver);
-    }
-
-    internal static void DisableVfs(PlanContext context, SplitTarget target, PciFunction pf)
-    {
-        var owned = context.State.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == target.ParentName);
-        if (!owned && target.Entry.Ownership != OwnershipPolicy.Prune)
-        {
-            context.Error(
-                DiagnosticCodes.ModeConflict,
-                $"{target.Label} has {pf.Sriov!.NumVfs} SR-IOV VFs enabled; SIOV and SR-IOV are exclusive on a PF and the engine did not create these VFs",
-                "disable them (echo 0 > sriov_numvfs) or set ownership: prune on this device entry",
-                target,
-                ".mode");
-            return;
-        }
-
-        context.ManagedVfPfs.Add(target.ParentName);
-        context.Add(new PendingStep(
-            StepPhase.Reset, target.Address, $"{target.Address}/vfs", StepAction.Update,
-            new SetVfCount(pf.Address, pf.Sriov!.NumVfs, 0), $"{pf.Sriov.NumVfs} VFs", "0 VFs", Disruption.DeviceReset,
-            "SIOV and SR-IOV are exclusive on a PF: the VFs are destroyed"));
     }
 }

@@ -1,8 +1,9 @@
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
 
-namespace HdIov.Engine.Planning;
+namespace HdIov.Engine.Families.Sriov;
 
 /// <summary>
 /// SR-IOV VFs: the kernel only moves between 0 and N (N to M answers EBUSY), so a new count goes through 0,
@@ -37,7 +38,7 @@ internal static class SriovPlanner
             return;
         }
 
-        var owned = context.State.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.VirtualFunctions && e.Parent == target.ParentName);
+        var owned = context.State.Ledger.OwnsVirtualFunctions(target.ParentName);
         var mayChange = owned || sriov.NumVfs == 0 || target.Entry.Ownership != OwnershipPolicy.Keep;
         var current = sriov.NumVfs;
 
@@ -109,5 +110,27 @@ internal static class SriovPlanner
                 currentDriver is null ? Disruption.None : Disruption.DeviceReset,
                 $"VF {vf} is declared with driver {driver}"));
         }
+    }
+
+    /// <summary>SIOV and SR-IOV are exclusive on a PF: the VFs go first, when the engine made them or the entry prunes.</summary>
+    internal static void DisableVfs(PlanContext context, SplitTarget target, PciFunction pf)
+    {
+        var owned = context.State.Ledger.OwnsVirtualFunctions(target.ParentName);
+        if (!owned && target.Entry.Ownership != OwnershipPolicy.Prune)
+        {
+            context.Error(
+                DiagnosticCodes.ModeConflict,
+                $"{target.Label} has {pf.Sriov!.NumVfs} SR-IOV VFs enabled; SIOV and SR-IOV are exclusive on a PF and the engine did not create these VFs",
+                "disable them (echo 0 > sriov_numvfs) or set ownership: prune on this device entry",
+                target,
+                ".mode");
+            return;
+        }
+
+        context.ManagedVfPfs.Add(target.ParentName);
+        context.Add(new PendingStep(
+            StepPhase.Reset, target.Address, $"{target.Address}/vfs", StepAction.Update,
+            new SetVfCount(pf.Address, pf.Sriov!.NumVfs, 0), $"{pf.Sriov.NumVfs} VFs", "0 VFs", Disruption.DeviceReset,
+            "SIOV and SR-IOV are exclusive on a PF: the VFs are destroyed"));
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace HdIov.Engine.Discovery;
+namespace HdIov.Engine.Families.Qat4xxx;
 
 /// <summary>
 /// Reads the out-of-tree QAT driver's INI files (<c>[SECTION]</c>, <c>Key = Value</c>, <c>#</c> comments) into a

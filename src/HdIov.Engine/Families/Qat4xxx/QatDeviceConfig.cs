@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace HdIov.Engine.Discovery;
+namespace HdIov.Engine.Families.Qat4xxx;
 
 /// <summary>
 /// The out-of-tree QAT driver's per-PF configuration, <c>/etc/4xxx_dev&lt;N&gt;.conf</c>: services from

@@ -1,11 +1,12 @@
-using HdIov.Engine.Backends;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Sriov;
 using HdIov.Engine.Model;
+using HdIov.Engine.Planning;
 
-namespace HdIov.Engine.Planning;
+namespace HdIov.Engine.Families.E810;
 
-/// <summary>E810 ports: <c>ice-vdcm</c> VDEVs within the adapter's ADI budget, or SR-IOV VFs; never both on one port.</summary>
+/// <summary>E810 ports: <c>ice-vdcm</c> VDEVs within the adapter's VDEV budget, or SR-IOV VFs; never both on one port.</summary>
 internal static class IcePlanner
 {
     public static void Plan(PlanContext context, SplitTarget target)
@@ -70,41 +71,36 @@ internal static class IcePlanner
 
         if (port.Sriov?.NumVfs > 0)
         {
-            QatPlanner.DisableVfs(context, target, port);
+            SriovPlanner.DisableVfs(context, target, port);
         }
 
         var count = entry.Vdevs.GetValueOrDefault(IceSiovBackend.TypeId);
         MdevSplitPlanner.Plan(context, target, [(IceSiovBackend.TypeId, IceSiovBackend.TypeId, count)], parentIsReset: false, Persistence.HdIov);
     }
 
-    /// <summary>After every step is planned: the adapter's live ADIs, less the removals, plus the creations must fit its budget.</summary>
+    /// <summary>After every step is planned: the adapter's live mdevs, less the removals, plus the creations must fit its budget.</summary>
     public static void CheckBudgets(PlanContext context, IReadOnlyList<SplitTarget> targets)
     {
-        var adapters = targets.Where(t => t.Family == DeviceFamily.E810 && t.Entry.Mode == SplitMode.Siov)
-            .GroupBy(t => AdapterKey(t.Function!));
+        var adapters = targets.Where(t => t.Family is IceFamily && t.Entry.Mode == SplitMode.Siov)
+            .GroupBy(t => IceSiovBackend.AdapterKey(t.Function!));
+        var createdByParent = context.Steps
+            .Select(s => s.Operation).OfType<CreateMdev>()
+            .GroupBy(c => c.Parent, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var adapter in adapters)
         {
-            var ports = context.State.Functions
-                .Where(f => DeviceFamilies.Classify(f) == DeviceFamily.E810 && AdapterKey(f) == adapter.Key)
-                .Select(f => f.Address.ToString())
-                .ToHashSet(StringComparer.Ordinal);
-            var live = context.State.Mdevs.Where(m => ports.Contains(m.Parent)).ToList();
-            var removed = live.Count(m => context.RemovedMdevs.Contains(m.Uuid));
-            var created = context.Steps.Count(s => s.Operation is CreateMdev create && ports.Contains(create.Parent));
-
-            var total = live.Count - removed + created;
-            if (total > IceSiovBackend.AdapterBudget)
+            var budget = AdapterBudget.Of(context.State, adapter.First().Function!);
+            var removed = budget.Live.Count(m => context.RemovedMdevs.Contains(m.Uuid));
+            var created = budget.Ports.Sum(p => createdByParent.GetValueOrDefault(p));
+            if (budget.Exceeded(created - removed) is { } exceeded)
             {
                 context.Error(
                     DiagnosticCodes.CapacityExceeded,
-                    $"E810 adapter {adapter.Key} would hold {total} ice-vdcm VDEVs across its ports ({live.Count} live, {removed} removed, {created} created), above its budget of {IceSiovBackend.AdapterBudget}",
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{exceeded} ({budget.Live.Count} live, {removed} removed, {created} created), above its budget of {IceSiovBackend.AdapterBudget}"),
                     $"declare at most {IceSiovBackend.AdapterBudget} ice-vdcm VDEVs across the adapter's ports, counting ones the engine does not own",
                     adapter.First(),
                     ".vdevs");
             }
         }
     }
-
-    internal static string AdapterKey(PciFunction function) =>
-        $"{function.Address.Domain:x4}:{function.Address.Bus:x2}:{function.Address.Device:x2}";
 }

@@ -1,9 +1,7 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
-using HdIov.Engine.Discovery;
 
-namespace HdIov.Engine.Backends;
+namespace HdIov.Engine.Families.Qat4xxx;
 
 /// <summary>
 /// QAT 4xxx with the out-of-tree driver: a PF offers one mdev type per enabled service
@@ -16,13 +14,20 @@ public static class QatSiovBackend
 {
     public const int RingPairBanks = 64;
 
-    public static readonly FrozenSet<ushort> PfDeviceIds = new ushort[] { 0x4940, 0x4942, 0x4944, 0x4946 }.ToFrozenSet();
-
     public static readonly ImmutableArray<string> Services = ["sym", "asym", "dc"];
 
-    public static string TypeId(string driver, string service) => $"{driver}-vqat_{service}";
+    private const string TypeMarker = "-vqat_";
 
-    public static string ConfigPath(int index) => string.Create(CultureInfo.InvariantCulture, $"/etc/4xxx_dev{index}.conf");
+    public static string TypeId(string driver, string service) => $"{driver}{TypeMarker}{service}";
+
+    /// <summary>The service of a vQAT type id (<c>4xxx-vqat_sym</c> gives <c>sym</c>), or null for another type.</summary>
+    public static string? ServiceOf(string typeId)
+    {
+        var marker = typeId.IndexOf(TypeMarker, StringComparison.Ordinal);
+        return marker >= 0 ? typeId[(marker + TypeMarker.Length)..] : null;
+    }
+
+    public static string ConfigPath(int index) => QatConfigParser.PathOf(index);
 
     public static string DeviceName(int index) => string.Create(CultureInfo.InvariantCulture, $"qat_dev{index}");
 
