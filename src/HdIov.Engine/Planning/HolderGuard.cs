@@ -125,7 +125,7 @@ internal static class HolderGuard
             var devices = step.Operation switch
             {
                 RemoveMdev remove when state.Mdevs.Any(m => m.Uuid == remove.Uuid) => [Device.OfMdev(remove.Parent, remove.Uuid)],
-                ConfigureQat configure => MdevsOn(configure.Pf.ToString()).Concat(VfsOf(configure.Pf)),
+                ConfigureDevice configure => MdevsOn(configure.ConfiguredPf.ToString()).Concat(VfsOf(configure.ConfiguredPf)),
                 SetVfCount count when count.From > 0 => VfsOf(count.Pf),
                 BindVfDriver bind when bind.From is not null => state.FindFunction(bind.Vf)?.PhysicalFunction is { } pf ? [Device.OfVf(pf, bind.Vf)] : [],
                 _ when step.Disruption == Disruption.DeviceReset && PciAddress.TryParse(step.Address, out var reset) => MdevsOn(reset.ToString()).Concat(VfsOf(reset)),

@@ -3,6 +3,7 @@ using HdIov.Engine.Attachments.Holders;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Tests.Testing;
 using static HdIov.Engine.Tests.Execution.ConvergeTests;
