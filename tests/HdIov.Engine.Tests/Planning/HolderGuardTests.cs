@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Attachments.Holders;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Model;
-using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Tests.Testing;
 using static HdIov.Engine.Tests.Execution.ConvergeTests;
