@@ -25,15 +25,13 @@ public sealed class FrontEngineReferencesTests
     [Fact]
     public void The_provider_references_no_engine_composer()
     {
-        Assert.Empty(ComposersReferencedBy(typeof(ProviderHost).Assembly.Location));
+        Assert.Empty(ComposersReferencedBy(Built("HdIov.Pulumi", typeof(ProviderHost).Assembly.GetName().Name + ".dll")));
     }
 
     [Fact]
     public void The_module_references_no_engine_composer()
     {
-        var module = Path.Combine(RepositoryPaths.Root, "artifacts", "bin", "HdIov.PowerShell", ConfigurationFolder, "HdIov.PowerShell.dll");
-        Assert.True(File.Exists(module), $"{module} is missing: build HdIov.Iac.sln first");
-        Assert.Empty(ComposersReferencedBy(module));
+        Assert.Empty(ComposersReferencedBy(Built("HdIov.PowerShell", "HdIov.PowerShell.dll")));
     }
 
     [Fact]
@@ -45,6 +43,14 @@ public sealed class FrontEngineReferencesTests
 
     /// <summary>The folder under artifacts/bin/&lt;project&gt;/ this test assembly was built into (debug, release).</summary>
     private static string ConfigurationFolder => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+
+    /// <summary>A front's assembly where its own project builds it (artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/).</summary>
+    private static string Built(string project, string fileName)
+    {
+        var path = Path.Combine(RepositoryPaths.Root, "artifacts", "bin", project, ConfigurationFolder, fileName);
+        Assert.True(File.Exists(path), $"{path} is missing: build HdIov.Iac.sln first");
+        return path;
+    }
 
     private static List<string> ComposersReferencedBy(string assemblyPath)
     {
