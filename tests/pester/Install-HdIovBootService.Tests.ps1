@@ -29,7 +29,7 @@ Describe 'Install-HdIovBootService' -Tag Boot {
         }
 
         It 'passes the real systemd-analyze verify' {
-            $analyze = Get-Command systemd-analyze -CommandType Application -ErrorAction SilentlyContinue
+            $analyze = Get-Command systemd-analyze -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
             $analyze | Should -Not -BeNullOrEmpty -Because 'systemd-analyze is missing: install the Debian package systemd'
             $output = & $analyze.Source verify --man=no $unit.FullName 2>&1
             $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
