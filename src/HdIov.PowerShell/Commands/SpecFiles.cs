@@ -22,6 +22,34 @@ internal static class SpecFiles
     }
 
     /// <summary>
+    /// What the Test-* commands answer for a document's diagnostics: with <paramref name="passThru"/> the diagnostics
+    /// themselves, otherwise each error as an error record (id = diagnostic code), each warning as a warning, and
+    /// $true when there is no error.
+    /// </summary>
+    public static void WriteVerdict(PSCmdlet cmdlet, IReadOnlyCollection<Diagnostic> diagnostics, bool passThru)
+    {
+        if (passThru)
+        {
+            cmdlet.WriteObject(diagnostics, enumerateCollection: true);
+            return;
+        }
+
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.IsError)
+            {
+                cmdlet.WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
+            }
+            else
+            {
+                cmdlet.WriteWarning(diagnostic.ToString());
+            }
+        }
+
+        cmdlet.WriteObject(!diagnostics.Any(d => d.IsError));
+    }
+
+    /// <summary>
     /// Loads a spec. Each error becomes its own error record (id = diagnostic code, message with file:line:column),
     /// warnings become warnings, and an invalid spec then stops the command before anything is observed or changed.
     /// </summary>

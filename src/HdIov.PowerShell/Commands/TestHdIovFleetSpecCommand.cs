@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Fleet;
-using HdIov.PowerShell.Errors;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -31,24 +30,6 @@ public sealed class TestHdIovFleetSpecCommand : PSCmdlet
         var file = SpecFiles.ResolveExisting(this, Path);
         var result = FleetLoader.LoadFile(file);
         var diagnostics = result.Fleet is null ? result.Diagnostics : result.Diagnostics.AddRange(FleetAssignment.Assign(result.Fleet).Diagnostics);
-        if (PassThru)
-        {
-            WriteObject(diagnostics, enumerateCollection: true);
-            return;
-        }
-
-        foreach (var diagnostic in diagnostics)
-        {
-            if (diagnostic.IsError)
-            {
-                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
-            }
-            else
-            {
-                WriteWarning(diagnostic.ToString());
-            }
-        }
-
-        WriteObject(!diagnostics.Any(d => d.IsError));
+        SpecFiles.WriteVerdict(this, diagnostics, PassThru);
     }
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Spec;
-using HdIov.PowerShell.Errors;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -30,24 +29,6 @@ public sealed class TestHdIovSpecCommand : PSCmdlet
     {
         var file = SpecFiles.ResolveExisting(this, Path);
         var result = SpecLoader.LoadFile(file);
-        if (PassThru)
-        {
-            WriteObject(result.Diagnostics, enumerateCollection: true);
-            return;
-        }
-
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            if (diagnostic.IsError)
-            {
-                WriteError(ErrorRecordFactory.FromDiagnostic(diagnostic, null));
-            }
-            else
-            {
-                WriteWarning(diagnostic.ToString());
-            }
-        }
-
-        WriteObject(result.Succeeded);
+        SpecFiles.WriteVerdict(this, result.Diagnostics, PassThru);
     }
 }
