@@ -39,12 +39,18 @@ public static class VfioGroupUsageReader
         return open.ToImmutable();
     }
 
-    private static List<int> GroupsOf(IHost host, int pid)
+    /// <summary>The IOMMU groups whose <c>/dev/vfio/&lt;group&gt;</c> process <paramref name="pid"/> has open.</summary>
+    internal static List<int> GroupsOf(IHost host, int pid)
     {
         var groups = new List<int>();
         var fdDirectory = string.Create(CultureInfo.InvariantCulture, $"{Proc}/{pid}/fd");
         try
         {
+            if (!host.IsDirectory(fdDirectory))
+            {
+                return groups;
+            }
+
             foreach (var fd in host.ListDirectory(fdDirectory))
             {
                 var target = host.ReadLink($"{fdDirectory}/{fd}");

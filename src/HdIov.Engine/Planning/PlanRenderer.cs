@@ -6,7 +6,7 @@ namespace HdIov.Engine.Planning;
 /// <summary>
 /// Renders a plan for people, the way Terraform does: +, - or ~, the address and what the step does, disruptions
 /// called out. Consecutive steps of one kind on one parent that disrupt nothing share a line with their address range
-/// and count (<c>+ nic/0/ice-vdcm/0..757  create 758 ice-vdcm on 0000:16:00.0</c>), so a plan for hundreds of VDEVs
+/// and count (<c>+ tty/0/mtty-1/0..23  create 24 mtty-1 on mtty</c>), so a plan for hundreds of VDEVs
 /// stays readable; <c>detailed</c> gives every step its own line.
 /// </summary>
 public static class PlanRenderer
@@ -108,8 +108,8 @@ public static class PlanRenderer
     };
 
     /// <summary>
-    /// The addresses of a run: <c>nic/0/ice-vdcm/0..757</c> when they differ only in a consecutive numeric last
-    /// segment, <c>nic/0/ice-vdcm/{0,2,5}</c> for a few that are not consecutive, otherwise the first and the last.
+    /// The addresses of a run: <c>tty/0/mtty-1/0..23</c> when they differ only in a consecutive numeric last
+    /// segment, <c>tty/0/mtty-1/{0,2,5}</c> for a few that are not consecutive, otherwise the first and the last.
     /// </summary>
     private static string AddressRange(IReadOnlyList<PlanStep> steps)
     {

@@ -53,7 +53,7 @@ public static class ProcessHolderReader
                 }
             }
 
-            foreach (var group in GroupsOf(host, pid))
+            foreach (var group in VfioGroupUsageReader.GroupsOf(host, pid))
             {
                 foreach (var device in byGroup[group])
                 {
@@ -123,34 +123,5 @@ public static class ProcessHolderReader
         {
             return null;
         }
-    }
-
-    private static List<int> GroupsOf(IHost host, int pid)
-    {
-        var groups = new List<int>();
-        var fdDirectory = string.Create(CultureInfo.InvariantCulture, $"{Proc}/{pid}/fd");
-        try
-        {
-            if (!host.IsDirectory(fdDirectory))
-            {
-                return groups;
-            }
-
-            foreach (var fd in host.ListDirectory(fdDirectory))
-            {
-                var target = host.ReadLink($"{fdDirectory}/{fd}");
-                if (target is not null && target.StartsWith(VfioPrefix, StringComparison.Ordinal)
-                    && int.TryParse(target.AsSpan(VfioPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var group))
-                {
-                    groups.Add(group);
-                }
-            }
-        }
-        catch (Exception gone) when (gone is IOException or UnauthorizedAccessException)
-        {
-            // The process ended while it was read, or its descriptors are not ours to see.
-        }
-
-        return groups;
     }
 }
