@@ -17,7 +17,7 @@ Describe 'Get-HdIovVirtualDevice' -Tag Discovery {
             $stray = [guid]::NewGuid()
             $simulated.WriteAttribute('/sys/class/mdev_bus/0000:6b:00.0/mdev_supported_types/4xxx-vqat_dc/create', $stray.ToString())
             $held = $simulated.ReadText('/var/lib/hdiov/ledger.json') | ConvertFrom-Json |
-                ForEach-Object entries | Where-Object vdevName -eq 'qat/0/asym/1' | ForEach-Object uuid
+                ForEach-Object entries | Where-Object { $_.PSObject.Properties['vdevName'] -and $_.vdevName -eq 'qat/0/asym/1' } | ForEach-Object uuid
             New-Item -ItemType Directory -Path (Join-Path $root 'proc' '4321') | Out-Null
             [System.IO.File]::WriteAllText((Join-Path $root 'proc' '4321' 'cmdline'), "qemu-system-x86_64`0-device`0vfio-pci,sysfsdev=/sys/bus/mdev/devices/$held`0")
             $devices = Get-HdIovVirtualDevice -HostRoot $root

@@ -47,6 +47,26 @@ function Get-PwshCommandLine {
     }
 }
 
+# A `pwsh` executable on PATH that starts the pinned PowerShell, as an installed pwsh would be: the pinned one is a
+# dotnet tool (a pwsh.dll), and what the module writes for other processes to run (the boot unit's ExecStart) needs an
+# executable. Made once per process.
+function Install-PwshLauncher {
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) "hdiov-pwsh-launcher-$PID"
+    $launcher = Join-Path $folder 'pwsh'
+    if (-not (Test-Path $launcher)) {
+        New-Item -ItemType Directory -Force -Path $folder | Out-Null
+        $quoted = (Get-PwshCommandLine | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
+        [System.IO.File]::WriteAllText($launcher, "#!/bin/sh`nexec $quoted `"`$@`"`n")
+        [System.IO.File]::SetUnixFileMode($launcher, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+    }
+    if (($env:PATH -split [System.IO.Path]::PathSeparator) -notcontains $folder) {
+        $env:PATH = $folder + [System.IO.Path]::PathSeparator + $env:PATH
+    }
+    $launcher
+}
+
+Install-PwshLauncher | Out-Null
+
 # Simulated hosts live in a folder of their own, not in TestDrive: like sysfs they contain symbolic-link loops,
 # and Pester lists TestDrive recursively with .NET, which follows those links without end, around every block.
 $script:HostsRoot = $null

@@ -62,7 +62,7 @@ Describe '<Name>' -Tag Module -ForEach $cmdlets {
     }
 
     It 'supports -WhatIf and -Confirm when it changes something' {
-        if ($command.Verb -in 'New', 'Set', 'Remove', 'Invoke', 'Sync', 'Restart', 'Connect', 'Disconnect') {
+        if ($command.Verb -in 'New', 'Set', 'Remove', 'Invoke', 'Sync', 'Restart', 'Connect', 'Disconnect', 'Install') {
             $command.Parameters.Keys | Should -Contain 'WhatIf'
             $command.Parameters.Keys | Should -Contain 'Confirm'
         }

@@ -79,10 +79,18 @@ public sealed class InstallHdIovBootServiceCommand : HdIovCmdletBase
         }
     }
 
+    /// <summary>The pwsh running this command when it is an executable, else the first pwsh on PATH, else /usr/bin/pwsh.</summary>
     private string DefaultPwsh()
     {
         var home = SessionState.PSVariable.GetValue("PSHOME") as string;
-        var running = home is null ? null : System.IO.Path.Combine(home, "pwsh");
-        return running is not null && File.Exists(running) && (File.GetUnixFileMode(running) & UnixFileMode.UserExecute) != 0 ? running : "/usr/bin/pwsh";
+        var candidates = (home is null ? [] : new[] { System.IO.Path.Combine(home, "pwsh") })
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Where(System.IO.Path.IsPathRooted)
+                .Select(directory => System.IO.Path.Combine(directory, "pwsh")));
+        return candidates.FirstOrDefault(IsExecutable) ?? "/usr/bin/pwsh";
     }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 }
