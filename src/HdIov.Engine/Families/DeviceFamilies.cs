@@ -32,6 +32,9 @@ public static class DeviceFamilies
     /// <summary>The name of the family that drives the parent (a PF, or a non-PCI parent).</summary>
     public static string NameOf(PciFunction? function, string? typeId) => (function is not null ? Of(function) : OfType(typeId) ?? Generic).Name;
 
+    /// <summary>The spec's VDEV key for an mdev type id, as its family writes it (a generic parent's type id is its own key).</summary>
+    public static string SpecKeyOf(string typeId) => (OfType(typeId) ?? Generic).SpecKeyOf(typeId);
+
     /// <summary>True when the PF's family has it configured for VDEVs even while it has none (the inventory's <c>siov</c> mode).</summary>
     public static bool IsConfiguredForVdevs(HostState state, PciFunction function) => Of(function).IsConfiguredForVdevs(state, function);
 

@@ -6,8 +6,8 @@ namespace HdIov.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Writes a host's device state today as a spec document.</para>
-/// <para type="description">One device entry per PF with VDEVs (mode siov, VDEV counts per type: asym, sym, dc for QAT
-/// with the services its configuration enables, ice-vdcm for E810, the mdev type id otherwise) or with VFs (mode
+/// <para type="description">One device entry per PF with VDEVs (mode siov, VDEV counts per type in the keys its family
+/// writes, with the services its configuration enables where the family has services) or with VFs (mode
 /// sriov, their count and the driver of the first VF), and one per non-PCI mdev parent such as mtty. PFs split by
 /// an earlier spec keep that entry's name, so their VDEV names and UUIDs stay the same; entries with devices the
 /// engine does not own yet say ownership: adopt, so applying the document takes them over instead of creating more.

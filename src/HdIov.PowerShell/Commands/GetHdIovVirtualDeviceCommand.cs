@@ -28,7 +28,7 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    /// <summary><para type="description">Only devices of these types: a spec word (asym, sym, dc, ice-vdcm) or an mdev type id (4xxx-vqat_asym, mtty-1); wildcards allowed. Tab completes the types.</para></summary>
+    /// <summary><para type="description">Only devices of these types: a VDEV key as a spec writes it, or an mdev type id; wildcards allowed. Tab completes the types.</para></summary>
     [Parameter]
     [ArgumentCompleter(typeof(DeviceTypeCompleter))]
     [SupportsWildcards]
@@ -70,16 +70,10 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
             return values.Any(v => v is not null && pattern.IsMatch(v));
         });
 
-    /// <summary>The device's type in the spec's words: the type part of its VDEV name, else the QAT service of its mdev type.</summary>
-    private static string? SpecType(VirtualDeviceInfo device)
+    /// <summary>The device's type in the spec's words: the type part of its VDEV name, else its family's key for the mdev type.</summary>
+    private static string SpecType(VirtualDeviceInfo device)
     {
         var segments = device.VdevName?.Split('/');
-        if (segments is { Length: 4 })
-        {
-            return segments[2];
-        }
-
-        var service = device.Type.LastIndexOf("-vqat_", StringComparison.Ordinal);
-        return service >= 0 ? device.Type[(service + "-vqat_".Length)..] : null;
+        return segments is { Length: 4 } ? segments[2] : Engine.Families.DeviceFamilies.SpecKeyOf(device.Type);
     }
 }

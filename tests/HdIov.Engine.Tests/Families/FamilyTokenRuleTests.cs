@@ -19,8 +19,6 @@ public sealed class FamilyTokenRuleTests
     /// </summary>
     private static readonly string[] NotYetMoved =
     [
-        "src/HdIov.PowerShell/Commands/ExportHdIovHostStateCommand.cs",
-        "src/HdIov.PowerShell/Commands/GetHdIovVirtualDeviceCommand.cs",
         "src/HdIov.PowerShell/Commands/NewHdIovVirtualDeviceCommand.cs",
         "src/HdIov.Pulumi/Schema/PackageSchema.cs",
     ];
