@@ -119,46 +119,11 @@ public sealed class HostSessionTests
         counts.ToImmutableSortedDictionary(c => c.Type, c => c.Count, StringComparer.Ordinal);
 
     /// <summary>A host on which, the first time an apply takes the host lock, another process changes something first.</summary>
-    private sealed class InterferingHost(IHost inner, Action interfere) : IHost
+    private sealed class InterferingHost(IHost inner, Action interfere) : DelegatingHost(inner)
     {
         private bool _interfered;
 
-        public string Root => inner.Root;
-
-        public bool IsSimulated => inner.IsSimulated;
-
-        public KernelRelease KernelRelease => inner.KernelRelease;
-
-        public DateTimeOffset Now => inner.Now;
-
-        public CpuIdResult CpuId(uint leaf, uint subleaf) => inner.CpuId(leaf, subleaf);
-
-        public bool Exists(string path) => inner.Exists(path);
-
-        public bool IsDirectory(string path) => inner.IsDirectory(path);
-
-        public string ReadText(string path) => inner.ReadText(path);
-
-        public byte[] ReadBytes(string path) => inner.ReadBytes(path);
-
-        public IReadOnlyList<string> ListDirectory(string path) => inner.ListDirectory(path);
-
-        public string? ReadLink(string path) => inner.ReadLink(path);
-
-        public string ResolvePath(string path) => inner.ResolvePath(path);
-
-        public void WriteAttribute(string path, string value) => inner.WriteAttribute(path, value);
-
-        public void WriteFile(string path, string content) => inner.WriteFile(path, content);
-
-        public void AppendFile(string path, string content) => inner.AppendFile(path, content);
-
-        public void DeleteFile(string path) => inner.DeleteFile(path);
-
-        public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
-            inner.Run(program, arguments, cancellationToken);
-
-        public IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
+        public override IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             if (!_interfered)
             {
@@ -166,7 +131,7 @@ public sealed class HostSessionTests
                 interfere();
             }
 
-            return inner.Lock(path, timeout, cancellationToken);
+            return Inner.Lock(path, timeout, cancellationToken);
         }
     }
 }

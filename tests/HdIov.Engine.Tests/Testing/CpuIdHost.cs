@@ -4,15 +4,9 @@ using HdIov.Engine.Host;
 namespace HdIov.Engine.Tests.Testing;
 
 /// <summary>A real rooted host whose CPUID answers come from a table, to observe a fake tree as a given CPU.</summary>
-public sealed class CpuIdHost(IHost inner, IReadOnlyDictionary<(uint Leaf, uint Subleaf), CpuIdResult> leaves, KernelRelease? kernel = null) : IHost
+public sealed class CpuIdHost(IHost inner, IReadOnlyDictionary<(uint Leaf, uint Subleaf), CpuIdResult> leaves, KernelRelease? kernel = null) : DelegatingHost(inner)
 {
-    public string Root => inner.Root;
-
-    public bool IsSimulated => inner.IsSimulated;
-
-    public KernelRelease KernelRelease => kernel ?? inner.KernelRelease;
-
-    public DateTimeOffset Now => inner.Now;
+    public override KernelRelease KernelRelease => kernel ?? Inner.KernelRelease;
 
     /// <summary>A Xeon Gold 6448H (Sapphire Rapids, family 6 model 0x8F stepping 8) with VMX, ENQCMD and MOVDIR64B.</summary>
     public static IReadOnlyDictionary<(uint, uint), CpuIdResult> SapphireRapids(bool enqcmd = true)
@@ -34,33 +28,5 @@ public sealed class CpuIdHost(IHost inner, IReadOnlyDictionary<(uint Leaf, uint 
         return leaves;
     }
 
-    public CpuIdResult CpuId(uint leaf, uint subleaf) => leaves.TryGetValue((leaf, subleaf), out var result) ? result : default;
-
-    public bool Exists(string path) => inner.Exists(path);
-
-    public bool IsDirectory(string path) => inner.IsDirectory(path);
-
-    public string ReadText(string path) => inner.ReadText(path);
-
-    public byte[] ReadBytes(string path) => inner.ReadBytes(path);
-
-    public IReadOnlyList<string> ListDirectory(string path) => inner.ListDirectory(path);
-
-    public string? ReadLink(string path) => inner.ReadLink(path);
-
-    public string ResolvePath(string path) => inner.ResolvePath(path);
-
-    public void WriteAttribute(string path, string value) => inner.WriteAttribute(path, value);
-
-    public void WriteFile(string path, string content) => inner.WriteFile(path, content);
-
-    public void AppendFile(string path, string content) => inner.AppendFile(path, content);
-
-    public void DeleteFile(string path) => inner.DeleteFile(path);
-
-    public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
-        inner.Run(program, arguments, cancellationToken);
-
-    public IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        inner.Lock(path, timeout, cancellationToken);
+    public override CpuIdResult CpuId(uint leaf, uint subleaf) => leaves.TryGetValue((leaf, subleaf), out var result) ? result : default;
 }
