@@ -62,8 +62,11 @@ public sealed record AdoptMdev(string Parent, string Type, Guid Uuid, string Vde
 
 /// <summary>Write <c>sriov_numvfs</c> (to 0 first when changing a non-zero count: the kernel answers EBUSY otherwise).</summary>
 /// <remarks><paramref name="Entry"/> and <paramref name="PfOrdinal"/> name the device entry (and the PF's place in it)
-/// that declares the VFs; the ledger keeps them so an export gives the VF set back under that entry's name.</remarks>
-public sealed record SetVfCount(PciAddress Pf, int From, int To, string? Entry = null, int? PfOrdinal = null) : StepOperation
+/// that declares the VFs; the ledger keeps them so an export gives the VF set back under that entry's name.
+/// With <paramref name="WithoutProbe"/> the VFs are created with the PF's <c>sriov_drivers_autoprobe</c> off (and it is
+/// put back as found), so no driver binds them before their declared one does: a default VF driver that probes
+/// and later lets go of a VF (nvme does, from a work item) can otherwise unbind whatever driver took it since.</remarks>
+public sealed record SetVfCount(PciAddress Pf, int From, int To, string? Entry = null, int? PfOrdinal = null, bool WithoutProbe = false) : StepOperation
 {
     public override string Describe() => $"set {Pf} sriov_numvfs {From} -> {To}";
 }

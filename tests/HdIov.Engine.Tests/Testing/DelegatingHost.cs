@@ -31,7 +31,7 @@ public abstract class DelegatingHost(IHost inner) : IHost
 
     public string ResolvePath(string path) => inner.ResolvePath(path);
 
-    public void WriteAttribute(string path, string value) => inner.WriteAttribute(path, value);
+    public virtual void WriteAttribute(string path, string value) => inner.WriteAttribute(path, value);
 
     public void WriteFile(string path, string content) => inner.WriteFile(path, content);
 

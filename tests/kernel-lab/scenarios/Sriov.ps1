@@ -47,6 +47,7 @@ function Invoke-SriovScenario([string] $SpecDirectory, [string] $LabProbe) {
     Invoke-LabCheck 'sriov.converge-vfs-on-vfio-pci' {
         $null = Set-HdIovHostState -Path $two -HostRoot / -Confirm:$false -ErrorAction Stop
         Assert-LabVfsOnVfio 2
+        Assert-LabEqual '1' ([System.IO.File]::ReadAllText("/sys/bus/pci/devices/$script:NvmePf/sriov_drivers_autoprobe").Trim()) 'sriov_drivers_autoprobe after converging (put back as found)'
         Assert-LabEqual 0 (Get-HdIovPlan -Path $two -HostRoot / -ErrorAction Stop).Steps.Length 'steps planned after converging'
     }
 

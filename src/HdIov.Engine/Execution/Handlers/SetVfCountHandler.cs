@@ -1,5 +1,6 @@
 using System.Globalization;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
 
@@ -19,12 +20,40 @@ internal static class SetVfCountHandler
 
         if (current != operation.To)
         {
-            host.WriteAttribute(path, operation.To.ToString(CultureInfo.InvariantCulture));
+            if (operation.WithoutProbe && operation.To > 0)
+            {
+                WriteWithoutProbe(host, operation.Pf, path, operation.To);
+            }
+            else
+            {
+                host.WriteAttribute(path, operation.To.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         if (operation.To == 0)
         {
             LedgerFile.Remove(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString()));
+        }
+    }
+
+    private static void WriteWithoutProbe(IHost host, PciAddress pf, string numVfsPath, int count)
+    {
+        var autoprobePath = KernelPaths.PciAttribute(pf, "sriov_drivers_autoprobe");
+        var found = host.Exists(autoprobePath) ? host.ReadText(autoprobePath).Trim() : "0";
+        if (found == "0")
+        {
+            host.WriteAttribute(numVfsPath, count.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+
+        host.WriteAttribute(autoprobePath, "0");
+        try
+        {
+            host.WriteAttribute(numVfsPath, count.ToString(CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            host.WriteAttribute(autoprobePath, found);
         }
     }
 }

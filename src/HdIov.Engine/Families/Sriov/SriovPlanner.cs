@@ -66,7 +66,7 @@ internal static class SriovPlanner
         {
             context.Add(new PendingStep(
                 countPhase, target.Address, $"{target.Address}/vfs", StepAction.Update,
-                new SetVfCount(pf.Address, 0, desired, target.Entry.Name, target.PfOrdinal), current > 0 ? "0 VFs" : $"{current} VFs", $"{desired} VFs", Disruption.None,
+                new SetVfCount(pf.Address, 0, desired, target.Entry.Name, target.PfOrdinal, WithoutProbe: driver is not null), current > 0 ? "0 VFs" : $"{current} VFs", $"{desired} VFs", Disruption.None,
                 "declared by the spec"));
         }
         else if (!recreated && desired > 0 && !owned && target.Entry.Ownership == OwnershipPolicy.Adopt)
