@@ -23,6 +23,7 @@
         'Get-HdIovDevice'
         'Get-HdIovHost'
         'Get-HdIovPlan'
+        'Get-HdIovQemuArguments'
         'Get-HdIovSimulatedHostProfile'
         'Get-HdIovVirtualDevice'
         'Import-HdIovSpec'

@@ -48,6 +48,7 @@ public static class DiagnosticCodes
     public const string AttachmentNotDeclared = "HDIOV2021";
     public const string BmcCredentialMissing = "HDIOV2022";
     public const string DeviceHeld = "HDIOV2023";
+    public const string VdevNotCreated = "HDIOV2024";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";

@@ -43,6 +43,7 @@ internal static class ErrorRecordFactory
     public static ErrorCategory CategoryOf(string code) => code switch
     {
         DiagnosticCodes.FileNotReadable or DiagnosticCodes.NoDeviceMatches or DiagnosticCodes.TypeNotOffered or DiagnosticCodes.DriverMissing
+            or DiagnosticCodes.VdevNotCreated
             => ErrorCategory.ObjectNotFound,
         DiagnosticCodes.DeviceInUse or DiagnosticCodes.HostLocked => ErrorCategory.ResourceBusy,
         DiagnosticCodes.Cancelled => ErrorCategory.OperationStopped,
