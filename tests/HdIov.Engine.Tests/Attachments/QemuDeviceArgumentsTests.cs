@@ -14,7 +14,7 @@ public sealed class QemuDeviceArgumentsTests
     {
         var arguments = QemuDeviceArguments.For([VmDevice.Mdev("0000:6b:00.0", Uuid, "qat/0/asym/0")]);
 
-        Assert.Equal(["-device", $"vfio-pci,sysfsdev=/sys/bus/mdev/devices/{Uuid:D},id=hdiov-qat-0-asym-0"], arguments);
+        Assert.Equal(["-device", $"vfio-pci,sysfsdev=/sys/bus/mdev/devices/{Uuid:D},id=hdiov-qat-0-asym-0"], arguments.ToArray());
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class QemuDeviceArgumentsTests
     {
         var arguments = QemuDeviceArguments.For([VmDevice.Vf("0000:f7:00.0", PciAddress.Parse("0000:f7:00.1"))]);
 
-        Assert.Equal(["-device", "vfio-pci,host=0000:f7:00.1,id=hdiov-vf-0000-f7-00.1"], arguments);
+        Assert.Equal(["-device", "vfio-pci,host=0000:f7:00.1,id=hdiov-vf-0000-f7-00.1"], arguments.ToArray());
     }
 
     [Fact]
@@ -62,7 +62,6 @@ public sealed class QemuDeviceArgumentsTests
         Assert.Throws<ArgumentException>(() => QemuDeviceArguments.EscapeValue(value));
 
     [Theory]
-    [InlineData("9qat/0/asym/0")]   // derived ids start with the prefix, so only the characters can be wrong
     [InlineData("qat/0/asym,x/0")]
     [InlineData("qat/0/as ym/0")]
     public void VdevNameThatGivesNoQemuId_IsRefused(string name)

@@ -1,0 +1,89 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
+    Import-HdIovModule
+    $converge = Get-TestSpecPath 'qat-two-pfs.yaml'
+    # The same host (so the same VDEV UUIDs) with two of its VDEVs handed to a VM started by hand and one to another.
+    $spec = Join-Path $TestDrive 'qemu-vm.yaml'
+    (Get-Content -Raw $converge) + @'
+  attachments:
+    - vdevs: [ qat/0/asym/1, qat/1/dc/0 ]
+      vm: { name: qemu-vm }
+    - vdevs: [ qat/0/asym/0 ]
+      vm: { name: other-vm }
+'@ | Set-Content -Path $spec
+    $identity = Get-HdIovEngineType 'HdIov.Engine.Model.VdevIdentity'
+    $vdevName = Get-HdIovEngineType 'HdIov.Engine.Model.VdevName'
+    function UuidOf([string] $Name) {
+        $parsed = $null
+        $null = $vdevName::TryParse($Name, [ref] $parsed)
+        $identity::UuidFor('pester-node', $parsed).ToString('D')
+    }
+}
+
+AfterAll {
+    Remove-TestHostPaths
+}
+
+Describe 'Get-HdIovQemuArguments' -Tag Attachments {
+    Context 'on a converged host' {
+        BeforeAll {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'qemu-converged')).Path
+            Set-HdIovHostState -Path $converge -HostRoot $root -Confirm:$false | Out-Null
+        }
+
+        It 'renders one vfio-pci device per VDEV of the VM, in spec order, with ids from the VDEV names' {
+            $arguments = @(Get-HdIovQemuArguments -Path $spec -VmName qemu-vm -HostRoot $root)
+
+            $arguments | Should -Be @(
+                '-device', "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$(UuidOf 'qat/0/asym/1'),id=hdiov-qat-0-asym-1"
+                '-device', "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$(UuidOf 'qat/1/dc/0'),id=hdiov-qat-1-dc-0")
+        }
+
+        It 'names only VDEVs that exist on the host' {
+            $created = @(Get-HdIovVirtualDevice -HostRoot $root | ForEach-Object { "$($_.Uuid)" })
+            foreach ($name in 'qat/0/asym/1', 'qat/1/dc/0') {
+                $created | Should -Contain (UuidOf $name)
+            }
+        }
+
+        It 'puts the scalable-mode vIOMMU first with -IncludeIommu, and joins the words with -AsString' {
+            $line = Get-HdIovQemuArguments -Path $spec -VmName other-vm -HostRoot $root -IncludeIommu -AsString
+
+            $line | Should -BeExactly ("-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on " +
+                "-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$(UuidOf 'qat/0/asym/0'),id=hdiov-qat-0-asym-0")
+        }
+
+        It 'stops with HDIOV2001 listing the VMs the spec names for a VM it does not name' {
+            { Get-HdIovQemuArguments -Path $spec -VmName nobody -HostRoot $root -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HDIOV2001*' -ExpectedMessage "*attaches no VDEV to VM 'nobody'*"
+            $failure = $null
+            try { Get-HdIovQemuArguments -Path $spec -VmName nobody -HostRoot $root -ErrorAction Stop } catch { $failure = $_ }
+            $failure.ErrorDetails.RecommendedAction | Should -Be 'pass a VM the spec names: qemu-vm, other-vm'
+        }
+    }
+
+    Context 'on a host not converged' {
+        BeforeAll {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'qemu-bare')).Path
+            $before = Get-TreeSnapshot $root
+        }
+
+        It 'writes one HDIOV2023 error per missing VDEV with its place in the spec and the fix, then stops with no output' {
+            $output = $null
+            $failure = $null
+            try { $output = Get-HdIovQemuArguments -Path $spec -VmName qemu-vm -HostRoot $root -ErrorVariable errors -ErrorAction Continue } catch { $failure = $_ }
+
+            $output | Should -BeNullOrEmpty
+            $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2023*'
+            $failure.Exception.Message | Should -BeLike '*2 of the 2 VDEVs attached to VM ''qemu-vm'' are not created*'
+            $missing = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'HDIOV2023*' -and $_.Exception.Message -like '*is not created on this host yet*' })
+            $missing.Count | Should -Be 2
+            $missing[0].Exception.Message | Should -BeLike "*qemu-vm.yaml:*qat/0/asym/1 ($(UuidOf 'qat/0/asym/1'))*"
+            $missing[0].ErrorDetails.RecommendedAction | Should -BeLike 'converge the host first: Set-HdIovHostState -Path *'
+        }
+
+        It 'changes nothing on the host' {
+            Get-TreeSnapshot $root | Should -Be $before
+        }
+    }
+}
