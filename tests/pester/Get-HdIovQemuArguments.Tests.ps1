@@ -71,7 +71,7 @@ Describe 'Get-HdIovQemuArguments' -Tag Attachments {
         It 'writes one HDIOV2023 error per missing VDEV with its place in the spec and the fix, then stops with no output' {
             $output = $null
             $failure = $null
-            try { $output = Get-HdIovQemuArguments -Path $spec -VmName qemu-vm -HostRoot $root -ErrorVariable errors -ErrorAction Continue } catch { $failure = $_ }
+            try { $output = Get-HdIovQemuArguments -Path $spec -VmName qemu-vm -HostRoot $root -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $failure = $_ }
 
             $output | Should -BeNullOrEmpty
             $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2023*'
