@@ -24,7 +24,7 @@ public sealed class GetHdIovQemuArgumentsCommand : HdIovCmdletBase
     public string Path { get; set; } = string.Empty;
 
     /// <summary><para type="description">The VM, as named by vm: { name: ... } in the spec's attachments.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The VM, as named by vm: { name: ... } in the spec's attachments.")]
     [ValidateNotNullOrEmpty]
     public string VmName { get; set; } = string.Empty;
 
