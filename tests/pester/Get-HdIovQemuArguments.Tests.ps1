@@ -68,15 +68,15 @@ Describe 'Get-HdIovQemuArguments' -Tag Attachments {
             $before = Get-TreeSnapshot $root
         }
 
-        It 'writes one HDIOV2023 error per missing VDEV with its place in the spec and the fix, then stops with no output' {
+        It 'writes one HDIOV2024 error per missing VDEV with its place in the spec and the fix, then stops with no output' {
             $output = $null
             $failure = $null
             try { $output = Get-HdIovQemuArguments -Path $spec -VmName qemu-vm -HostRoot $root -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $failure = $_ }
 
             $output | Should -BeNullOrEmpty
-            $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2023*'
+            $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2024*'
             $failure.Exception.Message | Should -BeLike '*2 of the 2 VDEVs attached to VM ''qemu-vm'' are not created*'
-            $missing = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'HDIOV2023*' -and $_.Exception.Message -like '*is not created on this host yet*' })
+            $missing = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'HDIOV2024*' -and $_.Exception.Message -like '*is not created on this host yet*' })
             $missing.Count | Should -Be 2
             $missing[0].Exception.Message | Should -BeLike "*qemu-vm.yaml:*qat/0/asym/1 ($(UuidOf 'qat/0/asym/1'))*"
             $missing[0].ErrorDetails.RecommendedAction | Should -BeLike 'converge the host first: Set-HdIovHostState -Path *'
