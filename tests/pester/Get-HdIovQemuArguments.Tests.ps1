@@ -76,7 +76,8 @@ Describe 'Get-HdIovQemuArguments' -Tag Attachments {
             $output | Should -BeNullOrEmpty
             $failure.FullyQualifiedErrorId | Should -BeLike 'HDIOV2024*'
             $failure.Exception.Message | Should -BeLike '*2 of the 2 VDEVs attached to VM ''qemu-vm'' are not created*'
-            $missing = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'HDIOV2024*' -and $_.Exception.Message -like '*is not created on this host yet*' })
+            # -ErrorVariable also holds the terminating error's exception: only the records are per-VDEV errors.
+            $missing = @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'HDIOV2024*' -and $_.Exception.Message -like '*is not created on this host yet*' })
             $missing.Count | Should -Be 2
             $missing[0].Exception.Message | Should -BeLike "*qemu-vm.yaml:*qat/0/asym/1 ($(UuidOf 'qat/0/asym/1'))*"
             $missing[0].ErrorDetails.RecommendedAction | Should -BeLike 'converge the host first: Set-HdIovHostState -Path *'
