@@ -10,4 +10,9 @@ public interface IApplyObserver
     void StepCompleted(PlanStep step, int index, int count);
 
     void Message(string text);
+
+    /// <summary>A converge enters <paramref name="phase"/>; an observer of a bare apply never hears of one.</summary>
+    void PhaseStarting(ConvergePhase phase)
+    {
+    }
 }

@@ -137,6 +137,7 @@ public sealed class HostSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         var result = Apply(plan, spec, observer);
+        (observer ?? _options.Observer)?.PhaseStarting(ConvergePhase.Verify);
         var final = Complete(result.FinalState, spec, Bmc(spec), null);
         return new ConvergeResult(plan, result with { FinalState = final }, final, Plan(spec, final, scope));
     }
@@ -154,7 +155,10 @@ public sealed class HostSession : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         for (var attempt = 1; ; attempt++)
         {
+            var phases = observer ?? _options.Observer;
+            phases?.PhaseStarting(ConvergePhase.Observe);
             var state = Observe(spec, scope);
+            phases?.PhaseStarting(ConvergePhase.Plan);
             var plan = Plan(spec, state, scope);
             if (!apply)
             {

@@ -111,13 +111,16 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs long engine work on a worker thread and relays its progress to this (the pipeline) thread, the only
-    /// thread allowed to write progress and verbose records.
+    /// Runs an apply on a worker thread as the apply phase of <paramref name="progress"/> and relays its progress to
+    /// this (the pipeline) thread, the only thread allowed to write progress and verbose records; completes the
+    /// progress at the end.
     /// </summary>
-    protected T RunWithProgress<T>(string activity, Func<IApplyObserver, CancellationToken, T> work, object? target)
+    private protected T RunWithProgress<T>(ConvergeProgress progress, Func<IApplyObserver, CancellationToken, T> work, object? target)
     {
+        ArgumentNullException.ThrowIfNull(progress);
+        WriteProgress(progress.Phase(ConvergePhase.Apply));
         using var events = new BlockingCollection<Action<Cmdlet>>();
-        var observer = new QueuedApplyObserver(events, activity);
+        var observer = new QueuedApplyObserver(events, progress);
         var worker = Task.Run(
             () =>
             {
@@ -148,8 +151,18 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
             }
         }
 
-        WriteProgress(observer.Completed());
+        WriteCompleted(progress);
         return Guard(() => worker.GetAwaiter().GetResult(), target);
+    }
+
+    /// <summary>Ends the progress of a converge that stops early or has finished.</summary>
+    private protected void WriteCompleted(ConvergeProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        foreach (var record in progress.Completed())
+        {
+            WriteProgress(record);
+        }
     }
 
     /// <summary>-WhatIf on the command line, or $WhatIfPreference when the switch is not given.</summary>
@@ -247,7 +260,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     {
         var session = OpenSession();
         var (result, failure) = RunWithProgress<(ApplyResult?, Exception?)>(
-            activity,
+            new ConvergeProgress(activity),
             (observer, cancellation) =>
             {
                 try

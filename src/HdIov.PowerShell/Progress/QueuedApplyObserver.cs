@@ -10,17 +10,11 @@ namespace HdIov.PowerShell.Progress;
 /// Receives the executor's events on whatever thread it runs and queues them as writes for the pipeline thread,
 /// which drains the queue (PowerShell forbids writing records from other threads).
 /// </summary>
-internal sealed class QueuedApplyObserver(BlockingCollection<Action<Cmdlet>> events, string activity) : IApplyObserver
+internal sealed class QueuedApplyObserver(BlockingCollection<Action<Cmdlet>> events, ConvergeProgress progress) : IApplyObserver
 {
-    private const int ActivityId = 1;
-
     public void StepStarting(PlanStep step, int index, int count)
     {
-        var record = new ProgressRecord(ActivityId, activity, $"{step.Symbol} {step.Address}: {step.Description}")
-        {
-            PercentComplete = count == 0 ? 0 : Math.Clamp(index * 100 / count, 0, 100),
-            CurrentOperation = string.Create(CultureInfo.InvariantCulture, $"step {index + 1} of {count}"),
-        };
+        var record = progress.Step(step, index, count);
         events.Add(cmdlet => cmdlet.WriteProgress(record));
         events.Add(cmdlet => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] {step.Symbol} {step.Address}: {step.Description}")));
     }
@@ -30,6 +24,9 @@ internal sealed class QueuedApplyObserver(BlockingCollection<Action<Cmdlet>> eve
 
     public void Message(string text) => events.Add(cmdlet => cmdlet.WriteVerbose(text));
 
-    public ProgressRecord Completed() =>
-        new(ActivityId, activity, "done") { RecordType = ProgressRecordType.Completed };
+    public void PhaseStarting(ConvergePhase phase)
+    {
+        var records = progress.StepsCompleted().Append(progress.Phase(phase)).ToList();
+        events.Add(cmdlet => records.ForEach(cmdlet.WriteProgress));
+    }
 }
