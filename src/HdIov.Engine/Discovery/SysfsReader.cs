@@ -14,8 +14,17 @@ internal sealed class SysfsReader(IHost host)
 
     public static bool IsGone(HostIoException error) => error.Errno is Errno.ENOENT or Errno.ENODEV or Errno.ENOTDIR;
 
+    /// <summary>
+    /// The attribute's text, or null when it is absent. Absence is asked first: most optional attributes are missing
+    /// on most devices, and an exception per missing file costs more than the rest of a walk.
+    /// </summary>
     public string? TryReadText(string path)
     {
+        if (!host.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return host.ReadText(path);
@@ -30,6 +39,11 @@ internal sealed class SysfsReader(IHost host)
 
     public byte[]? TryReadBytes(string path)
     {
+        if (!host.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return host.ReadBytes(path);
