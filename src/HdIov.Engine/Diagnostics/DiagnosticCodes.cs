@@ -76,4 +76,5 @@ public static class DiagnosticCodes
     public const string ReadinessCpuVirtualization = "HDIOV4013";
     public const string ReadinessQatConfig = "HDIOV4014";
     public const string ReadinessMdevctlAutostart = "HDIOV4015";
+    public const string ReadinessGuestIommu = "HDIOV4016";
 }

@@ -25,6 +25,12 @@ internal interface IDeviceFamily
     /// <summary>The VDEV keys a device entry of this family declares, with what each one gives.</summary>
     ImmutableArray<SpecTypeKey> SpecTypeKeys { get; }
 
+    /// <summary>
+    /// True when the family's VDEVs are Scalable IOV interfaces that the guest's driver reaches by PASID (shared work
+    /// queues, SVM): a VM receiving them needs a virtual IOMMU in scalable mode.
+    /// </summary>
+    bool VdevsUsePasid { get; }
+
     /// <summary>True when this family drives the PF.</summary>
     bool Claims(PciFunction function);
 

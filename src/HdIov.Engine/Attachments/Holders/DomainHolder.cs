@@ -3,8 +3,9 @@ namespace HdIov.Engine.Attachments.Holders;
 /// <summary>
 /// A libvirt domain with the device among its hostdevs: in its persistent definition (<see cref="InConfig"/>), in the
 /// running guest (<see cref="InLive"/>), or both. <see cref="AttachedByEngine"/> when the ledger records the attachment.
+/// <see cref="Iommu"/> is what the domain's definition gives its guest of a virtual IOMMU (null when not read).
 /// </summary>
-public sealed record DomainHolder(string Uri, string Domain, bool Running, bool InConfig, bool InLive, bool AttachedByEngine) : DeviceHolder
+public sealed record DomainHolder(string Uri, string Domain, bool Running, bool InConfig, bool InLive, bool AttachedByEngine, GuestIommu? Iommu = null) : DeviceHolder
 {
     /// <summary>Where the hostdev is, as a libvirt change scope.</summary>
     public DomainChangeScope Scope =>

@@ -46,6 +46,7 @@ public static class DomainHolderReader
                 DomainSnapshot? snapshot;
                 DomainHostdevs config;
                 DomainHostdevs live;
+                GuestIommu iommu;
                 try
                 {
                     snapshot = machines.FindDomain(uri, name);
@@ -56,6 +57,7 @@ public static class DomainHolderReader
 
                     config = DomainHostdevs.Parse(snapshot.ConfigXml);
                     live = snapshot.LiveXml is { } xml ? DomainHostdevs.Parse(xml) : DomainHostdevs.Empty;
+                    iommu = GuestIommu.Parse(snapshot.ConfigXml);
                 }
                 catch (Exception failure) when (failure is HdIovException or FormatException)
                 {
@@ -66,14 +68,14 @@ public static class DomainHolderReader
                 foreach (var uuid in config.Mdevs.Union(live.Mdevs).Order())
                 {
                     var ours = recorded.Any(e => e.Uuid == uuid && e.Attachment!.Uri == uri && e.Attachment.Domain == name);
-                    held.Add(new HeldDevice(uuid, null, new DomainHolder(uri, name, snapshot.Active, config.Mdevs.Contains(uuid), live.Mdevs.Contains(uuid), ours)));
+                    held.Add(new HeldDevice(uuid, null, new DomainHolder(uri, name, snapshot.Active, config.Mdevs.Contains(uuid), live.Mdevs.Contains(uuid), ours, iommu)));
                 }
 
                 foreach (var address in config.PciFunctions.Union(live.PciFunctions).Order())
                 {
                     var text = address.ToString();
                     var ours = recorded.Any(e => e.Attachment!.PciAddress == text && e.Attachment.Uri == uri && e.Attachment.Domain == name);
-                    held.Add(new HeldDevice(null, address, new DomainHolder(uri, name, snapshot.Active, config.PciFunctions.Contains(address), live.PciFunctions.Contains(address), ours)));
+                    held.Add(new HeldDevice(null, address, new DomainHolder(uri, name, snapshot.Active, config.PciFunctions.Contains(address), live.PciFunctions.Contains(address), ours, iommu)));
                 }
             }
         }

@@ -1,3 +1,4 @@
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Host;
 
@@ -22,6 +23,10 @@ public static class HolderObserver
     {
         ArgumentNullException.ThrowIfNull(state);
         var (held, unreadable) = DomainHolderReader.Read(machines, uris.Prepend(DomainHolderReader.HostUri), state.Ledger);
-        return state with { Holders = state.Holders.WithDomains(held, unreadable) };
+        var observed = state with { Holders = state.Holders.WithDomains(held, unreadable) };
+        return observed with
+        {
+            Findings = [.. state.Findings.Where(f => f.Code != DiagnosticCodes.ReadinessGuestIommu), .. GuestIommuReadiness.Evaluate(observed)],
+        };
     }
 }

@@ -13,6 +13,8 @@ internal sealed class IceFamily : IDeviceFamily
 
     public string Name => "E810";
 
+    public bool VdevsUsePasid => true;
+
     public ImmutableArray<string> Tokens { get; } =
         ["ice-vdcm", "ivdcm", "0x1591", "0x1592", "0x1593", "0x1599", "0x159A", "0x159B", "IceSiovBackend"];
 

@@ -10,6 +10,8 @@ internal sealed class GenericMdevFamily : IDeviceFamily
 {
     public string Name => "Generic";
 
+    public bool VdevsUsePasid => false;
+
     public ImmutableArray<string> Tokens => [];
 
     public ImmutableArray<string> Services => [];

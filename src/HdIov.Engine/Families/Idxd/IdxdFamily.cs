@@ -12,6 +12,8 @@ internal sealed class IdxdFamily : IDeviceFamily
 
     public string Name => "Idxd";
 
+    public bool VdevsUsePasid => true;
+
     public ImmutableArray<string> Tokens { get; } = ["idxd", "1swq", "1dwq", "0x0b25", "0x0cfe", "accel-config"];
 
     public ImmutableArray<string> Services => [];

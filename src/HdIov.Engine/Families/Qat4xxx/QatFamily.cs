@@ -16,6 +16,8 @@ internal sealed class QatFamily : IDeviceFamily
 
     public string Name => "Qat4xxx";
 
+    public bool VdevsUsePasid => true;
+
     public ImmutableArray<string> Tokens { get; } =
         ["vqat", "NumberAdis", "ServicesEnabled", "4xxx_dev", "qat_dev", "adf_ctl", "0x4940", "0x4942", "0x4944", "0x4946", "QatSiovBackend"];
 
