@@ -114,3 +114,29 @@ Describe 'Get-HdIovHost' -Tag Discovery {
         }
     }
 }
+
+Describe 'Get-HdIovHost with VMs on the host''s libvirt' -Tag Libvirt {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'HdIov.LibvirtTestHelpers.psm1') -Force
+        $daemon = Start-TestLibvirtd
+        $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'viommu')).Path
+        Set-SimulatedLibvirtUri -Root $root -Daemon $daemon
+        Set-HdIovHostState -Path (Join-Path $PSScriptRoot 'TestData' 'qat-two-pfs.yaml') -HostRoot $root -Confirm:$false | Out-Null
+        $qat = Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object VdevName -eq 'qat/0/asym/0'
+        New-TestDomain $daemon 'qat-vm' "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='$($qat.Uuid)'/></source></hostdev>"
+        $finding = @((Get-HdIovHost -HostRoot $root).Findings | Where-Object Code -eq 'HDIOV4016')
+    }
+
+    AfterAll {
+        Stop-TestLibvirtd $daemon
+    }
+
+    It 'warns that a VM receiving QAT VDEVs gives its guest no scalable-mode vIOMMU, and says what is missing' {
+        $finding.Count | Should -Be 1
+        $finding[0].Level | Should -Be 'Warning'
+        $finding[0].Subject | Should -Be 'VM qat-vm'
+        $finding[0].Message | Should -BeLike '*qat/0/asym/0*'
+        $finding[0].Message | Should -BeLike "*<iommu model='intel'>*"
+        $finding[0].Fix | Should -BeLike '*virsh -c qemu:///system edit qat-vm*'
+    }
+}
