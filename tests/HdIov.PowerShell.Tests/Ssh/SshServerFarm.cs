@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using HdIov.PowerShell.Tests.Hosting;
+
+namespace HdIov.PowerShell.Tests.Ssh;
+
+/// <summary>
+/// Real OpenSSH servers on loopback, one per test host: each its own <c>sshd -D</c> (not the system service) on
+/// 127.0.0.N with host keys made here, keys only, and the <c>powershell</c> subsystem running the pinned pwsh. Each
+/// server's sessions are bound to one simulated host root by its own configuration (<c>SetEnv HDIOV_HOST_ROOT</c>), and
+/// see the laid-out module (out/HdIov) on their <c>PSModulePath</c>. The farm's client key is the one every server
+/// authorizes; <see cref="KnownHostsFile"/> lists every server's host key. Disposing stops every server and removes the
+/// farm's folder, whatever the test did.
+/// </summary>
+internal sealed class SshServerFarm : IDisposable
+{
+    public const string SshdPath = "/usr/sbin/sshd";
+
+    private readonly List<SshTestServer> _servers = [];
+
+    public SshServerFarm()
+    {
+        if (!File.Exists(SshdPath))
+        {
+            throw new InvalidOperationException($"{SshdPath} is missing: install the openssh-server package (build.ps1 -Task Bootstrap)");
+        }
+
+        Directory = System.IO.Directory.CreateTempSubdirectory("hdiov-ssh-farm-").FullName;
+        File.SetUnixFileMode(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // sshd's privilege-separation folder, which the openssh-server service would make at its start.
+        System.IO.Directory.CreateDirectory("/run/sshd");
+
+        ClientKey = NewKey(Path.Combine(Directory, "client_ed25519"));
+        File.Copy(ClientKey + ".pub", AuthorizedKeys);
+        Launcher = WritePwshLauncher(Path.Combine(Directory, "bin", "pwsh"));
+
+        // What a session imports with Import-Module HdIov: the laid-out module, under a folder of the farm's own.
+        var modules = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "modules")).FullName;
+        File.CreateSymbolicLink(Path.Combine(modules, "HdIov"), Path.GetDirectoryName(Path.GetDirectoryName(RepositoryLayout.ModuleManifest))!);
+        ModulePath = modules;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The private key every server of the farm authorizes.</summary>
+    public string ClientKey { get; }
+
+    public string AuthorizedKeys => Path.Combine(Directory, "authorized_keys");
+
+    /// <summary>Every server's host key, as <c>[address]:port</c> lines.</summary>
+    public string KnownHostsFile => Path.Combine(Directory, "known_hosts");
+
+    public string Launcher { get; }
+
+    public string ModulePath { get; }
+
+    public IReadOnlyList<SshTestServer> Servers => _servers;
+
+    /// <summary>A new ed25519 key pair without a passphrase; the private key's path.</summary>
+    public static string NewKey(string path)
+    {
+        Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-C", "hdiov-tests", "-f", path);
+        return path;
+    }
+
+    /// <summary>Starts a server on 127.0.0.(2 + its index) bound to <paramref name="hostRoot"/>, and adds its key to <see cref="KnownHostsFile"/>.</summary>
+    public SshTestServer Start(string name, string hostRoot)
+    {
+        var address = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"127.0.0.{2 + _servers.Count}"));
+        var folder = System.IO.Directory.CreateDirectory(Path.Combine(Directory, name)).FullName;
+        var server = new SshTestServer(this, name, address, FreePort(address), folder, hostRoot);
+        _servers.Add(server);
+        File.AppendAllText(KnownHostsFile, server.KnownHostsLine + "\n");
+        server.Start();
+        return server;
+    }
+
+    public void Dispose()
+    {
+        foreach (var server in _servers)
+        {
+            server.Stop();
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless; its servers are stopped.
+        }
+    }
+
+    internal static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors.Result}");
+        }
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The pinned pwsh (a dotnet tool's pwsh.dll) as an executable, which sshd's Subsystem line needs.</summary>
+    private static string WritePwshLauncher(string path)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"#!/bin/sh\nexec {Quote(RepositoryLayout.DotnetHost)} {Quote(RepositoryLayout.PwshAssembly)} \"$@\"\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
