@@ -165,9 +165,10 @@ internal static class RemoteScripts
 
     /// <summary>The boot id, read through the engine's host so a simulated root answers as the kernel does.</summary>
     public const string BootId = """
+        param([string] $BootIdPath)
         $ErrorActionPreference = 'Stop'
         $hostObject = Open-HdIovRolloutHost
-        try { $hostObject.ReadText('/proc/sys/kernel/random/boot_id').Trim() | ConvertTo-Json -Compress }
+        try { $hostObject.ReadText($BootIdPath).Trim() | ConvertTo-Json -Compress }
         finally { if ($hostObject -is [System.IDisposable]) { $hostObject.Dispose() } }
         """;
 
@@ -186,29 +187,28 @@ internal static class RemoteScripts
         """;
 
     /// <summary>
-    /// Takes the host's rollout lock (the engine's flock on <c>/var/lib/hdiov/rollout.lock</c>, as a local rollout takes
-    /// it) without waiting, writes the holder next to it, and keeps both in the session until <see cref="Unlock"/> or the
-    /// session ends (the kernel drops a dead session's flock).
+    /// Takes the host's rollout lock (the engine's flock on its lock file, as a local rollout takes it) without waiting,
+    /// writes the holder next to it, and keeps both in the session until <see cref="Unlock"/> or the session ends (the
+    /// kernel drops a dead session's flock).
     /// </summary>
     public const string Lock = """
-        param([string] $Holder)
+        param([string] $Holder, [string] $LockPath, [string] $HolderPath)
         $ErrorActionPreference = 'Stop'
-        $holderPath = '/var/lib/hdiov/rollout.holder'
         $hostObject = Open-HdIovRolloutHost
         try {
-            $held = $hostObject.Lock('/var/lib/hdiov/rollout.lock', [TimeSpan]::Zero, [System.Threading.CancellationToken]::None)
+            $held = $hostObject.Lock($LockPath, [TimeSpan]::Zero, [System.Threading.CancellationToken]::None)
         }
         catch {
             $cause = $_.Exception
             while ($cause.InnerException) { $cause = $cause.InnerException }
             if ($cause.GetType().Name -ne 'HostLockTimeoutException') { throw }
-            $named = if ($hostObject.Exists($holderPath)) { $hostObject.ReadText($holderPath).Trim() } else { '' }
+            $named = if ($hostObject.Exists($HolderPath)) { $hostObject.ReadText($HolderPath).Trim() } else { '' }
             if ($hostObject -is [System.IDisposable]) { $hostObject.Dispose() }
             [pscustomobject]@{ Held = $false; Holder = if ($named) { $named } else { 'another process' } } | ConvertTo-Json -Compress
             return
         }
-        $hostObject.WriteFile($holderPath, "$Holder`n")
-        $global:HdIovRolloutLock = [pscustomobject]@{ Host = $hostObject; Held = $held }
+        $hostObject.WriteFile($HolderPath, "$Holder`n")
+        $global:HdIovRolloutLock = [pscustomobject]@{ Host = $hostObject; Held = $held; HolderPath = $HolderPath }
         [pscustomobject]@{ Held = $true; Holder = $Holder } | ConvertTo-Json -Compress
         """;
 
@@ -218,7 +218,7 @@ internal static class RemoteScripts
         $lock = Get-Variable -Name HdIovRolloutLock -Scope Global -ValueOnly -ErrorAction SilentlyContinue
         if ($lock) {
             try {
-                if ($lock.Host.Exists('/var/lib/hdiov/rollout.holder')) { $lock.Host.DeleteFile('/var/lib/hdiov/rollout.holder') }
+                if ($lock.Host.Exists($lock.HolderPath)) { $lock.Host.DeleteFile($lock.HolderPath) }
             }
             finally {
                 $lock.Held.Dispose()

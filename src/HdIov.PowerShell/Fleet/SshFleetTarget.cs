@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using HdIov.Engine.Fleet;
 using HdIov.Engine.Fleet.Rollout;
+using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Session;
 
@@ -48,7 +49,14 @@ public sealed class SshFleetTarget : IFleetTarget
         ArgumentException.ThrowIfNullOrEmpty(hostName);
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(connectTimeout, TimeSpan.Zero);
-        return new SshFleetTarget(hostName, transport, connectTimeout);
+        // An empty user or file is not given at all: ssh would be asked for user "" instead of the current one.
+        var given = transport with
+        {
+            User = NullIfEmpty(transport.User),
+            KeyFile = NullIfEmpty(transport.KeyFile),
+            KnownHostsFile = NullIfEmpty(transport.KnownHostsFile),
+        };
+        return new SshFleetTarget(hostName, given, connectTimeout);
     }
 
     public void Connect(CancellationToken cancellationToken)
@@ -143,7 +151,7 @@ public sealed class SshFleetTarget : IFleetTarget
     }
 
     public string BootId(CancellationToken cancellationToken) =>
-        Call(RemoteScripts.BootId, null, cancellationToken).GetString()
+        Call(RemoteScripts.BootId, new Hashtable { ["BootIdPath"] = KernelPaths.BootId }, cancellationToken).GetString()
         ?? throw new FleetTargetUnreachableException(HostName, "the host gave no boot id");
 
     /// <summary>
@@ -174,6 +182,8 @@ public sealed class SshFleetTarget : IFleetTarget
             _session = null;
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int VmsTouched(Plan plan) =>
         plan.Steps
@@ -267,7 +277,7 @@ public sealed class SshFleetTarget : IFleetTarget
 
     private void TakeLock(SshRunspace session, string holder, CancellationToken cancellationToken)
     {
-        using var answer = JsonDocument.Parse(session.Invoke(RemoteScripts.Lock, new Hashtable { ["Holder"] = holder }, cancellationToken));
+        using var answer = JsonDocument.Parse(session.Invoke(RemoteScripts.Lock, new Hashtable { ["Holder"] = holder, ["LockPath"] = KernelPaths.RolloutLock, ["HolderPath"] = KernelPaths.RolloutHolder }, cancellationToken));
         if (!answer.RootElement.GetProperty("Held").GetBoolean())
         {
             throw new FleetTargetLockedException(HostName, answer.RootElement.GetProperty("Holder").GetString() ?? "another process");

@@ -12,7 +12,7 @@ namespace HdIov.PowerShell.Fleet;
 /// </summary>
 internal static class SshProbe
 {
-    public static string? WhyRefused(string user, SshTransport transport, Hashtable options, TimeSpan connectTimeout)
+    public static string? WhyRefused(string user, SshTransport transport, string subsystem, Hashtable options, TimeSpan connectTimeout)
     {
         var start = new ProcessStartInfo("ssh")
         {
@@ -37,9 +37,11 @@ internal static class SshProbe
         start.ArgumentList.Add(transport.Port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("-l");
         start.ArgumentList.Add(user);
-        // -N: authenticate and stop there; nothing runs on the host.
-        start.ArgumentList.Add("-N");
+        // The same subsystem with nothing to read: a session that does start ends at once, and a host without the
+        // subsystem says so.
+        start.ArgumentList.Add("-s");
         start.ArgumentList.Add(transport.Host);
+        start.ArgumentList.Add(subsystem);
         try
         {
             using var process = Process.Start(start);
@@ -52,7 +54,7 @@ internal static class SshProbe
             var errors = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(connectTimeout + TimeSpan.FromSeconds(2)))
             {
-                // It got in this time: whatever failed before was not a refusal.
+                // It got in this time and did not end: whatever failed before was not a refusal.
                 process.Kill(entireProcessTree: true);
                 return null;
             }

@@ -72,7 +72,7 @@ internal sealed class SshRunspace : IDisposable
                     hostName,
                     clock.Elapsed >= connectTimeout
                         ? string.Create(CultureInfo.InvariantCulture, $"no SSH session within the connect timeout of {connectTimeout.TotalSeconds:0.#}s ({transport.Host}:{transport.Port})")
-                        : SshProbe.WhyRefused(user, transport, Options(transport, connectTimeout), connectTimeout) ?? $"ssh failed: {state.Reason?.Message ?? state.State.ToString()}",
+                        : SshProbe.WhyRefused(user, transport, Subsystem, Options(transport, connectTimeout), connectTimeout) ?? $"ssh failed: {state.Reason?.Message ?? state.State.ToString()}",
                     state.Reason);
             }
 

@@ -4,8 +4,10 @@ using HdIov.PowerShell.Tests.Ssh;
 namespace HdIov.PowerShell.Tests.Fleet;
 
 /// <summary>
-/// Three simulated hosts behind three real sshd servers on 127.0.0.2-4 (two spr-qat-e810, one mtty-lab), and a
-/// runspace with the module that drives <c>SshFleetTarget</c> from this process as a rollout would.
+/// Four simulated hosts behind four real sshd servers on 127.0.0.2-5 (three spr-qat-e810, one mtty-lab), and a
+/// runspace with the module that drives <c>SshFleetTarget</c> from this process as a rollout would. node-03 is for the
+/// test that kills its server in the middle of an apply; bare-01 (no PowerShell subsystem) and nomodule-01 (no HdIov
+/// module on the session's module path) serve node-01's root.
 /// </summary>
 public sealed class SshFleetFixture : IDisposable
 {
@@ -16,7 +18,7 @@ public sealed class SshFleetFixture : IDisposable
         try
         {
             Roots = Directory.CreateDirectory(Path.Combine(Farm.Directory, "roots")).FullName;
-            foreach (var (name, profile) in new[] { ("node-01", "spr-qat-e810"), ("node-02", "spr-qat-e810"), ("lab-01", "mtty-lab") })
+            foreach (var (name, profile) in new[] { ("node-01", "spr-qat-e810"), ("node-02", "spr-qat-e810"), ("lab-01", "mtty-lab"), ("node-03", "spr-qat-e810") })
             {
                 var root = Path.Combine(Roots, name);
                 Shell.Invoke(
@@ -24,6 +26,10 @@ public sealed class SshFleetFixture : IDisposable
                     new Dictionary<string, object?> { ["Root"] = root, ["Profile"] = profile });
                 Farm.Start(name, root);
             }
+
+            // Hosts that cannot serve a rollout: no PowerShell subsystem, or no HdIov module for the session to import.
+            Farm.Start("bare-01", Path.Combine(Roots, "node-01"), powershell: false);
+            Farm.Start("nomodule-01", Path.Combine(Roots, "node-01"), module: false);
         }
         catch
         {

@@ -128,6 +128,67 @@ public sealed class SshFleetTargetTests(SshFleetFixture fleet) : IClassFixture<S
     }
 
     [Fact]
+    public void The_rollout_lock_is_one_flock_for_both_transports_whoever_takes_it_first()
+    {
+        const string name = "lab-01";
+        var root = fleet.Server(name).HostRoot;
+        using var target = Target(name);
+
+        // Taken over ssh: a local taker of the same lock (the engine's host lock, as the local transport takes it) is refused.
+        var held = target.LockForRollout("rollout over ssh");
+        Assert.Equal("HostLockTimeoutException", TakeLocally(root, holder: null));
+        target.Release(held);
+        Assert.Equal("taken", TakeLocally(root, holder: null));
+
+        // Taken locally with its holder written: the ssh target is refused with that name.
+        Assert.Equal("taken", TakeLocally(root, holder: "local rollout on bastion", keep: true));
+        try
+        {
+            var refused = target.Failure("$Target.LockForRollout($Argument, $None)", "rollout over ssh");
+            Assert.Equal("HdIov.Engine.Fleet.Rollout.FleetTargetLockedException", refused?.GetType().FullName);
+            Assert.Equal("local rollout on bastion", RemoteTarget.Property(refused!, "Holder"));
+        }
+        finally
+        {
+            fleet.Shell.Invoke("$global:HdIovTestLock.Dispose(); Remove-Variable HdIovTestLock -Scope Global");
+        }
+    }
+
+    [Fact]
+    public async Task A_host_that_dies_in_the_middle_of_an_apply_is_unreachable_not_a_crash()
+    {
+        const string name = "node-03";
+        var server = fleet.Server(name);
+        var spec = Spec("qat-two-pfs.yaml", name);
+        EngineHost(server.HostRoot, "$h.PauseBeforeWrite(1)");
+        using var shell = new InProcessPowerShell().WithModule();
+        using var target = new RemoteTarget(shell, name, server.Address.ToString(), server.Port, fleet.Farm.ClientKey, fleet.Farm.KnownHostsFile, ConnectTimeout);
+        var converge = Task.Run(() => target.Failure("$Target.Converge($Argument, $None)", spec));
+        try
+        {
+            var paused = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(server.HostRoot, ".hdiov-sim", "paused")))
+            {
+                Assert.False(converge.IsCompleted, "the apply ended before its first write");
+                Assert.True(paused.Elapsed < TimeSpan.FromMinutes(3), "the apply never reached its first write");
+                await Task.Delay(100);
+            }
+
+            // The host goes down under the apply: its server and the session running the apply are killed.
+            server.Stop();
+
+            var failure = await converge.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(UnreachableType, failure?.GetType().FullName);
+            Assert.Contains("SSH session ended", (string)RemoteTarget.Property(failure!, "Reason")!, StringComparison.Ordinal);
+        }
+        finally
+        {
+            EngineHost(server.HostRoot, "$h.ResumeWrites()");
+            server.Start();
+        }
+    }
+
+    [Fact]
     public void A_health_command_runs_on_the_host_with_its_exit_code_and_timeout()
     {
         using var target = Target("lab-01");
@@ -161,7 +222,8 @@ public sealed class SshFleetTargetTests(SshFleetFixture fleet) : IClassFixture<S
 
         var reason = Unreachable(new RemoteTarget(fleet.Shell, server.Name, server.Address.ToString(), server.Port, wrongKey, fleet.Farm.KnownHostsFile, ShortTimeout));
 
-        Assert.Contains("Permission denied (publickey)", reason, StringComparison.Ordinal);
+        // No user given: the current one, as ssh itself would take.
+        Assert.Contains($"{Environment.UserName}@{server.Address}: Permission denied (publickey)", reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,6 +250,27 @@ public sealed class SshFleetTargetTests(SshFleetFixture fleet) : IClassFixture<S
         var reason = Unreachable(new RemoteTarget(fleet.Shell, server.Name, server.Address.ToString(), server.Port, fleet.Farm.ClientKey, changed, ShortTimeout));
 
         Assert.Contains("HOST IDENTIFICATION HAS CHANGED", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_without_the_powershell_subsystem_is_unreachable_saying_so()
+    {
+        var server = fleet.Server("bare-01");
+
+        var reason = Unreachable(new RemoteTarget(fleet.Shell, server.Name, server.Address.ToString(), server.Port, fleet.Farm.ClientKey, fleet.Farm.KnownHostsFile, ShortTimeout));
+
+        Assert.Contains("subsystem request failed", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_without_the_module_is_unreachable_saying_to_install_it()
+    {
+        var server = fleet.Server("nomodule-01");
+
+        var reason = Unreachable(new RemoteTarget(fleet.Shell, server.Name, server.Address.ToString(), server.Port, fleet.Farm.ClientKey, fleet.Farm.KnownHostsFile, ConnectTimeout), ConnectTimeout);
+
+        Assert.Contains("the HdIov module could not be imported on the host", reason, StringComparison.Ordinal);
+        Assert.Contains("Install-PSResource", reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -222,6 +305,40 @@ public sealed class SshFleetTargetTests(SshFleetFixture fleet) : IClassFixture<S
         silent.Stop();
         accepted.ForEach(s => s.Dispose());
     }
+
+    /// <summary>
+    /// Takes the rollout lock on the host root from this process, as the local transport does (the engine's host lock,
+    /// then the holder file when given); "taken" or the name of the exception. With <paramref name="keep"/> the lock stays
+    /// held in <c>$global:HdIovTestLock</c>.
+    /// </summary>
+    private string TakeLocally(string root, string? holder, bool keep = false) =>
+        (string)fleet.Shell.Invoke(
+            """
+            param($Root, $Holder, $Keep)
+            $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' } | Select-Object -First 1
+            $h = $engine.GetType('HdIov.Engine.Host.HostFactory', $true)::Open($Root)
+            try { $lock = $h.Lock('/var/lib/hdiov/rollout.lock', [TimeSpan]::Zero, [System.Threading.CancellationToken]::None) }
+            catch {
+                $cause = $_.Exception
+                while ($cause.InnerException) { $cause = $cause.InnerException }
+                return $cause.GetType().Name
+            }
+            if ($Holder) { $h.WriteFile('/var/lib/hdiov/rollout.holder', "$Holder`n") }
+            if ($Keep) { $global:HdIovTestLock = $lock } else { $lock.Dispose() }
+            'taken'
+            """,
+            new Dictionary<string, object?> { ["Root"] = root, ["Holder"] = holder, ["Keep"] = keep }).Single().BaseObject;
+
+    /// <summary>Runs <paramref name="call"/> on the engine's host for a simulated root (<c>$h</c>).</summary>
+    private void EngineHost(string root, string call) =>
+        fleet.Shell.Invoke(
+            """
+            param($Root, $Call)
+            $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' } | Select-Object -First 1
+            $h = $engine.GetType('HdIov.Engine.Host.HostFactory', $true)::Open($Root)
+            & ([scriptblock]::Create($Call))
+            """,
+            new Dictionary<string, object?> { ["Root"] = root, ["Call"] = call });
 
     private static int FreePort(IPAddress address)
     {

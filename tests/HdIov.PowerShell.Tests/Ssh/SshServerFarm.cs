@@ -66,12 +66,17 @@ internal sealed class SshServerFarm : IDisposable
         return path;
     }
 
-    /// <summary>Starts a server on 127.0.0.(2 + its index) bound to <paramref name="hostRoot"/>, and adds its key to <see cref="KnownHostsFile"/>.</summary>
-    public SshTestServer Start(string name, string hostRoot)
+    /// <summary>
+    /// Starts a server on 127.0.0.(2 + its index) bound to <paramref name="hostRoot"/>, and adds its key to
+    /// <see cref="KnownHostsFile"/>. A server without <paramref name="powershell"/> has no PowerShell subsystem; one
+    /// without <paramref name="module"/> gives its sessions a module path without HdIov.
+    /// </summary>
+    public SshTestServer Start(string name, string hostRoot, bool powershell = true, bool module = true)
     {
         var address = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"127.0.0.{2 + _servers.Count}"));
         var folder = System.IO.Directory.CreateDirectory(Path.Combine(Directory, name)).FullName;
-        var server = new SshTestServer(this, name, address, FreePort(address), folder, hostRoot);
+        var modulePath = module ? ModulePath : System.IO.Directory.CreateDirectory(Path.Combine(folder, "no-modules")).FullName;
+        var server = new SshTestServer(this, name, address, FreePort(address), folder, hostRoot, powershell ? Launcher : null, modulePath);
         _servers.Add(server);
         File.AppendAllText(KnownHostsFile, server.KnownHostsLine + "\n");
         server.Start();

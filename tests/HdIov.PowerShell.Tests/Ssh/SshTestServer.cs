@@ -17,7 +17,7 @@ internal sealed class SshTestServer
     private readonly string _folder;
     private Process? _process;
 
-    public SshTestServer(SshServerFarm farm, string name, IPAddress address, int port, string folder, string hostRoot)
+    public SshTestServer(SshServerFarm farm, string name, IPAddress address, int port, string folder, string hostRoot, string? pwsh, string modulePath)
     {
         _farm = farm;
         Name = name;
@@ -26,7 +26,7 @@ internal sealed class SshTestServer
         _folder = folder;
         HostRoot = hostRoot;
         HostKey = SshServerFarm.NewKey(Path.Combine(folder, "ssh_host_ed25519_key"));
-        File.WriteAllText(ConfigFile, Configuration());
+        File.WriteAllText(ConfigFile, Configuration(pwsh, modulePath));
     }
 
     public string Name { get; }
@@ -131,7 +131,7 @@ internal sealed class SshTestServer
         }
     }
 
-    private string Configuration() => $"""
+    private string Configuration(string? pwsh, string modulePath) => $"""
         # A test host's server: loopback only, keys only, the powershell subsystem, sessions bound to one host root.
         ListenAddress {Address}
         Port {Port}
@@ -149,7 +149,7 @@ internal sealed class SshTestServer
         X11Forwarding no
         AllowTcpForwarding no
         AllowAgentForwarding no
-        SetEnv HDIOV_HOST_ROOT={HostRoot} PSModulePath={_farm.ModulePath}
-        Subsystem powershell {_farm.Launcher} -sshs -NoLogo -NoProfile
+        SetEnv HDIOV_HOST_ROOT={HostRoot} PSModulePath={modulePath}
+        {(pwsh is null ? "# no PowerShell subsystem" : $"Subsystem powershell {pwsh} -sshs -NoLogo -NoProfile")}
         """;
 }
