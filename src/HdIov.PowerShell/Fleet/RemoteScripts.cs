@@ -111,9 +111,9 @@ internal static class RemoteScripts
             param($Path)
             $reason = $null
             $refused = $null
-            $matches = $false
+            $conforms = $false
             try {
-                $matches = Test-HdIovHostState -Path $Path -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable refused
+                $conforms = Test-HdIovHostState -Path $Path -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable refused
             }
             catch {
                 $refused = @($_)
@@ -125,7 +125,7 @@ internal static class RemoteScripts
             elseif ($blocker) {
                 $reason = "readiness blocker $($blocker.Code) on $($blocker.Subject): $($blocker.Message)"
             }
-            elseif (-not $matches) {
+            elseif (-not $conforms) {
                 $first = @(Test-HdIovHostState -Path $Path -Detailed -WarningAction SilentlyContinue) | Select-Object -First 1
                 $reason = if ($first) { "the host does not match its spec: $($first.Kind) $($first.Address): expected $($first.Expected), found $($first.Actual)" } else { 'the host does not match its spec' }
             }

@@ -156,10 +156,21 @@ public sealed class SshFleetTarget : IFleetTarget
 
     /// <summary>
     /// Asks the host to reboot, then closes the session (a rebooting host drops it anyway); the next call connects again.
+    /// A session that ends under the request is the reboot starting, not an unreachable host.
     /// </summary>
     public void Reboot(CancellationToken cancellationToken)
     {
-        var answer = Call(RemoteScripts.Reboot, null, cancellationToken);
+        Connect(cancellationToken);
+        JsonElement answer;
+        try
+        {
+            answer = Call(RemoteScripts.Reboot, null, cancellationToken);
+        }
+        catch (FleetTargetUnreachableException)
+        {
+            return;
+        }
+
         var exitCode = answer.GetProperty("ExitCode").GetInt32();
         if (exitCode != 0)
         {

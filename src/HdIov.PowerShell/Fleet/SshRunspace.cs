@@ -51,20 +51,29 @@ internal sealed class SshRunspace : IDisposable
         var info = new SSHConnectionInfo(user, transport.Host, transport.KeyFile, transport.Port, Subsystem, (int)connectTimeout.TotalMilliseconds, Options(transport, connectTimeout));
         var runspace = RunspaceFactory.CreateRunspace(info);
         var clock = Stopwatch.StartNew();
+        using var settled = new ManualResetEventSlim();
+        void Settle(object? sender, RunspaceStateEventArgs change)
+        {
+            if (change.RunspaceStateInfo.State is not (RunspaceState.BeforeOpen or RunspaceState.Opening))
+            {
+                settled.Set();
+            }
+        }
+
+        runspace.StateChanged += Settle;
         try
         {
             runspace.OpenAsync();
-            using (cancellationToken.Register(() => runspace.CloseAsync()))
+            try
             {
-                // PowerShell's own connecting timeout ends the attempt; this wait only guards against it not doing so.
-                var deadline = connectTimeout + TimeSpan.FromSeconds(5);
-                while (runspace.RunspaceStateInfo.State is RunspaceState.BeforeOpen or RunspaceState.Opening && clock.Elapsed < deadline)
-                {
-                    Thread.Sleep(20);
-                }
+                // PowerShell's own connecting timeout ends the attempt; the longer wait only guards against it not doing so.
+                settled.Wait(connectTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            finally
+            {
+                runspace.StateChanged -= Settle;
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
             var state = runspace.RunspaceStateInfo;
             if (state.State != RunspaceState.Opened)
             {

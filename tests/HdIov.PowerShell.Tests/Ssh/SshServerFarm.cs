@@ -10,7 +10,7 @@ namespace HdIov.PowerShell.Tests.Ssh;
 /// Real OpenSSH servers on loopback, one per test host: each its own <c>sshd -D</c> (not the system service) on
 /// 127.0.0.N with host keys made here, keys only, and the <c>powershell</c> subsystem running the pinned pwsh. Each
 /// server's sessions are bound to one simulated host root by its own configuration (<c>SetEnv HDIOV_HOST_ROOT</c>), and
-/// see the laid-out module (out/HdIov) on their <c>PSModulePath</c>. The farm's client key is the one every server
+/// find the module on their <c>PSModulePath</c>, installed from its package as a host installs it (<see cref="InstallModule"/>). The farm's client key is the one every server
 /// authorizes; <see cref="KnownHostsFile"/> lists every server's host key. Disposing stops every server and removes the
 /// farm's folder, whatever the test did.
 /// </summary>
@@ -37,10 +37,7 @@ internal sealed class SshServerFarm : IDisposable
         File.Copy(ClientKey + ".pub", AuthorizedKeys);
         Launcher = WritePwshLauncher(Path.Combine(Directory, "bin", "pwsh"));
 
-        // What a session imports with Import-Module HdIov: the laid-out module, under a folder of the farm's own.
-        var modules = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "modules")).FullName;
-        File.CreateSymbolicLink(Path.Combine(modules, "HdIov"), Path.GetDirectoryName(Path.GetDirectoryName(RepositoryLayout.ModuleManifest))!);
-        ModulePath = modules;
+        ModulePath = InstallModule();
     }
 
     public string Directory { get; }
@@ -55,7 +52,11 @@ internal sealed class SshServerFarm : IDisposable
 
     public string Launcher { get; }
 
+    /// <summary>The folder the servers' sessions find HdIov in (their <c>PSModulePath</c>).</summary>
     public string ModulePath { get; }
+
+    /// <summary>Where the module in <see cref="ModulePath"/> came from: the package, or the laid-out folder.</summary>
+    public string ModuleSource { get; private set; } = string.Empty;
 
     public IReadOnlyList<SshTestServer> Servers => _servers;
 
@@ -116,6 +117,57 @@ internal sealed class SshServerFarm : IDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors.Result}");
         }
+    }
+
+    /// <summary>
+    /// The module as a host gets it: out/packages/HdIov.&lt;version&gt;.nupkg (build.ps1 -Task Package, which the Test task
+    /// runs) installed with Install-PSResource from a local repository by a pwsh whose HOME is the farm's, so nothing
+    /// lands in this machine's own module folders. A package older than the laid-out module (a build since the last
+    /// Package task) would hide the change under test: then the laid-out module is linked instead.
+    /// </summary>
+    private string InstallModule()
+    {
+        var version = RepositoryLayout.ModuleVersion;
+        var laidOut = Path.GetDirectoryName(RepositoryLayout.ModuleManifest)!;
+        var package = Path.Combine(RepositoryLayout.RepositoryRoot, "out", "packages", $"HdIov.{version}.nupkg");
+        var newestLaidOut = System.IO.Directory.EnumerateFiles(laidOut, "*.dll", SearchOption.AllDirectories).Max(File.GetLastWriteTimeUtc);
+        if (!File.Exists(package) || File.GetLastWriteTimeUtc(package) < newestLaidOut)
+        {
+            var linked = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "modules")).FullName;
+            File.CreateSymbolicLink(Path.Combine(linked, "HdIov"), Path.GetDirectoryName(laidOut)!);
+            ModuleSource = laidOut;
+            return linked;
+        }
+
+        var repository = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "repository")).FullName;
+        File.Copy(package, Path.Combine(repository, Path.GetFileName(package)));
+        var home = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "home")).FullName;
+        var data = System.IO.Directory.CreateDirectory(Path.Combine(home, ".local", "share")).FullName;
+        var modules = Path.Combine(data, "powershell", "Modules");
+        var install = FreshPwsh.Run(
+            $"""
+            $ErrorActionPreference = 'Stop'
+            $ProgressPreference = 'SilentlyContinue'
+            Register-PSResourceRepository -Name local -Uri '{repository}' -Trusted
+            Get-PSResourceRepository | Where-Object Name -ne local | Unregister-PSResourceRepository
+            Install-PSResource -Name HdIov -Repository local -Scope CurrentUser -TrustRepository -Quiet
+            """,
+            new Dictionary<string, string>
+            {
+                // PSResourceGet installs CurrentUser modules under $HOME/.local/share/powershell/Modules, whatever XDG says.
+                ["HOME"] = home,
+                ["XDG_DATA_HOME"] = data,
+                ["XDG_CONFIG_HOME"] = System.IO.Directory.CreateDirectory(Path.Combine(home, ".config")).FullName,
+                ["XDG_CACHE_HOME"] = System.IO.Directory.CreateDirectory(Path.Combine(home, ".cache")).FullName,
+                ["PSModulePath"] = modules,
+            });
+        if (install.ExitCode != 0 || !File.Exists(Path.Combine(modules, "HdIov", version, "HdIov.psd1")))
+        {
+            throw new InvalidOperationException($"Install-PSResource of {package} failed ({install.ExitCode}): {install.Output}{install.Errors}");
+        }
+
+        ModuleSource = package;
+        return modules;
     }
 
     private static int FreePort(IPAddress address)
