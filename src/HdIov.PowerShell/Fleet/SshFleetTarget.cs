@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Text.Json;
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Fleet;
 using HdIov.Engine.Fleet.Rollout;
 using HdIov.Engine.Host;
@@ -174,7 +175,7 @@ public sealed class SshFleetTarget : IFleetTarget
         var exitCode = answer.GetProperty("ExitCode").GetInt32();
         if (exitCode != 0)
         {
-            throw new RemoteScriptException($"host '{HostName}' refused to reboot: systemctl reboot exited with {exitCode}: {answer.GetProperty("Said").GetString()}", null);
+            throw RemoteFailure.Of(HostName, $"refused to reboot: systemctl reboot exited with {exitCode}: {answer.GetProperty("Said").GetString()}", "reboot the host by hand, then resume the rollout");
         }
 
         lock (_gate)
@@ -263,11 +264,11 @@ public sealed class SshFleetTarget : IFleetTarget
             {
                 session.Invoke(RemoteScripts.Prepare, null, cancellationToken);
             }
-            catch (RemoteScriptException noModule)
+            catch (HdIovException noModule)
             {
                 throw new FleetTargetUnreachableException(
                     HostName,
-                    $"the HdIov module could not be imported on the host; install it from its package (Install-PSResource HdIov): {noModule.Message}",
+                    $"the HdIov module could not be imported on the host; install it from its package (Install-PSResource HdIov): {noModule.Diagnostics[0].Message}",
                     noModule);
             }
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
+using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Fleet;
 using HdIov.Engine.Fleet.Rollout;
 
@@ -96,7 +97,7 @@ internal sealed class SshRunspace : IDisposable
 
     /// <summary>
     /// Runs a script that answers with one line of JSON and gives that line. A script's own terminating error is a
-    /// <see cref="RemoteScriptException"/>; a session that broke under it is an unreachable host.
+    /// <see cref="HdIovException"/> (<see cref="RemoteFailure"/>); a session that broke under it is an unreachable host.
     /// </summary>
     public string Invoke(string script, IDictionary? parameters, CancellationToken cancellationToken)
     {
@@ -127,7 +128,7 @@ internal sealed class SshRunspace : IDisposable
         }
         catch (RuntimeException remote)
         {
-            throw new RemoteScriptException(remote.ErrorRecord?.ToString() ?? remote.Message, remote);
+            throw RemoteFailure.Of(_hostName, remote.ErrorRecord?.ToString() ?? remote.Message, "run the same command in a session on the host to see the whole error");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -137,9 +138,10 @@ internal sealed class SshRunspace : IDisposable
         }
 
         var answer = output.LastOrDefault(o => o?.BaseObject is string)?.BaseObject as string;
-        return answer ?? throw new RemoteScriptException(
+        return answer ?? throw RemoteFailure.Of(
+            _hostName,
             "the remote script gave no answer" + (shell.Streams.Error.Count > 0 ? ": " + string.Join("; ", shell.Streams.Error.Select(e => e.ToString())) : string.Empty),
-            null);
+            "check that the host's HdIov module is the same version as this one");
     }
 
     public void Dispose() => _runspace.Dispose();
