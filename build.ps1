@@ -101,7 +101,9 @@ $DebianPackages = @('pciutils', 'mdevctl', 'util-linux',
     # VM attachments: libvirt's library, a private libvirtd with the QEMU driver, and the XML validator
     'libvirt0', 'libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'qemu-system-x86', 'libxml2-utils', 'systemd',
     # the kernel lab: the initramfs, module tooling, the state disk, and what builds mtty.ko
-    'busybox-static', 'cpio', 'kmod', 'e2fsprogs', 'udev', 'gcc', 'make', 'linux-source-6.1', 'linux-headers-amd64')
+    'busybox-static', 'cpio', 'kmod', 'e2fsprogs', 'udev', 'gcc', 'make', 'linux-source-6.1', 'linux-headers-amd64',
+    # fleet rollouts over SSH: the client the transport runs, and the servers its tests start on loopback
+    'openssh-client', 'openssh-server')
 $PesterVersion = '5.7.1'
 
 $env:DOTNET_NOLOGO = '1'
