@@ -1,3 +1,4 @@
+using System.Globalization;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
@@ -38,13 +39,13 @@ internal static class Baselines
             return;
         }
 
-        var count = int.Parse(host.ReadText(KernelPaths.PciAttribute(pf, "sriov_numvfs")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var count = int.Parse(host.ReadText(KernelPaths.PciAttribute(pf, "sriov_numvfs")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
         var autoprobePath = KernelPaths.PciAttribute(pf, "sriov_drivers_autoprobe");
         var autoprobe = host.Exists(autoprobePath) ? host.ReadText(autoprobePath).Trim() : null;
         var drivers = new List<VfDriverBaseline>();
         for (var index = 0; index < count; index++)
         {
-            if (host.ReadLink(KernelPaths.PciAttribute(pf, $"virtfn{index}")) is not { } vfPath)
+            if (host.ReadLink(KernelPaths.PciAttribute(pf, string.Create(CultureInfo.InvariantCulture, $"virtfn{index}"))) is not { } vfPath)
             {
                 continue;
             }

@@ -103,9 +103,9 @@ public sealed class ReleaseTests
 
         var refused = Assert.Throws<PlanRejectedException>(() => Planner.Plan(Specs.Host("spr-node-01", Released(split.Devices[0])), state));
 
-        var diagnostic = Assert.Single(refused.Diagnostics);
-        Assert.Equal("HDIOV2023", diagnostic.Code);
+        var diagnostic = Assert.Single(refused.Diagnostics, d => d.Code == "HDIOV2023");
         Assert.Contains("restore QAT 0000:6b:00.0", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains(refused.Diagnostics, d => d.Code == "HDIOV2009" && d.Message.Contains(outside.ToString(), StringComparison.Ordinal));
         Assert.Contains("VM vm07 at qemu:///system", diagnostic.Message, StringComparison.Ordinal);
         Assert.Contains("NumberAdis = 2", sim.Host.ReadText("/etc/4xxx_dev0.conf"), StringComparison.Ordinal);
     }
@@ -146,5 +146,28 @@ public sealed class ReleaseTests
         Assert.Equal(drivers, vfs.Select(vf => state.FindFunction(vf)!.Driver));
         Assert.All(vfs, vf => Assert.Null(state.FindFunction(vf)!.DriverOverride));
         Assert.DoesNotContain(state.Ledger.Entries, e => e.Parent == IcxPort);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MdevctlFolders_TheEngineCreated_GoOnceEmpty_AndOnesThatExistedStay(bool folderExisted)
+    {
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        if (folderExisted)
+        {
+            Directory.CreateDirectory(Path.Combine(sim.Root, "etc/mdevctl.d/mtty"));
+        }
+
+        var before = TreeSnapshot.HostFiles(sim.Root);
+        var split = MttyLab(single: 2, dual: 1);
+        Converge(sim, split);
+        Assert.Equal(3, sim.Host.ListDirectory("/etc/mdevctl.d/mtty").Count);
+
+        Converge(sim, Specs.Host("mtty-lab", Released(split.Devices[0])));
+
+        TreeSnapshot.AssertUnchanged(before, TreeSnapshot.HostFiles(sim.Root));
+        Assert.Equal(folderExisted, sim.Host.Exists("/etc/mdevctl.d/mtty"));
+        Assert.Empty(Observe(sim).Ledger.Entries);
     }
 }
