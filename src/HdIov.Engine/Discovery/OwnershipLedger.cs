@@ -27,6 +27,13 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
         return entry.Kind == LedgerEntryKind.Mdev && entry.Origin == VdevOrigin.Imperative;
     }
 
+    /// <summary>What the PF held before the engine first changed its configuration or VFs, or null when it changed nothing there.</summary>
+    public DeviceBaseline? FindBaseline(string pf) =>
+        Entries.LastOrDefault(e => e.Kind == LedgerEntryKind.Baseline && e.Parent == pf)?.Baseline;
+
+    /// <summary>True when the engine created the folder (it removes it again once it is empty).</summary>
+    public bool CreatedFolder(string path) => Entries.Any(e => e.Kind == LedgerEntryKind.CreatedFolder && e.Parent == path);
+
     /// <summary>The attachments the engine made (VM hostdevs and CDI devices), in the order they were recorded.</summary>
     public IEnumerable<LedgerEntry> Attachments =>
         Entries.Where(e => e.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment && e.Attachment is not null);
@@ -42,6 +49,12 @@ public enum LedgerEntryKind
 
     /// <summary>A VDEV the engine published in its CDI spec for containers.</summary>
     ContainerAttachment,
+
+    /// <summary>What a PF held before the engine first changed it (<see cref="LedgerEntry.Baseline"/>), so releasing it gives that back.</summary>
+    Baseline,
+
+    /// <summary>A folder the engine created (<see cref="LedgerEntry.Parent"/> is its path); it removes the folder once it is empty.</summary>
+    CreatedFolder,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>
@@ -60,6 +73,7 @@ public enum Persistence
 /// <see cref="Origin"/> says how an mdev came to be; absent (ledgers written before it existed, and every declared
 /// VDEV) means <see cref="VdevOrigin.Declarative"/>. For VFs, <see cref="Entry"/> and <see cref="PfOrdinal"/> name the
 /// device entry that declared them and the PF's place in it (absent in ledgers written before they existed).
+/// <see cref="Baseline"/> is set for <see cref="LedgerEntryKind.Baseline"/> entries.
 /// </summary>
 public sealed record LedgerEntry(
     LedgerEntryKind Kind,
@@ -74,7 +88,26 @@ public sealed record LedgerEntry(
     VdevOrigin? Origin = null,
     AttachmentRecord? Attachment = null,
     string? Entry = null,
-    int? PfOrdinal = null);
+    int? PfOrdinal = null,
+    DeviceBaseline? Baseline = null);
+
+/// <summary>
+/// A PF as it was before the engine first changed it; each part is recorded at the first change of that part and never
+/// overwritten. <see cref="ConfigFile"/>: the family's configuration file the engine rewrote; <see cref="VfCount"/>,
+/// <see cref="DriversAutoprobe"/> and <see cref="VfDrivers"/>: the SR-IOV state before the engine changed the VF count or
+/// rebound a VF.
+/// </summary>
+public sealed record DeviceBaseline(
+    ConfigFileBaseline? ConfigFile = null,
+    int? VfCount = null,
+    string? DriversAutoprobe = null,
+    IReadOnlyList<VfDriverBaseline>? VfDrivers = null);
+
+/// <summary>A configuration file's path and its text before the engine first rewrote it; null text: the file did not exist.</summary>
+public sealed record ConfigFileBaseline(string Path, string? Text);
+
+/// <summary>A VF's driver and <c>driver_override</c> (null: none) before the engine first changed its PF's VFs.</summary>
+public sealed record VfDriverBaseline(string Address, string? Driver, string? Override);
 
 /// <summary>
 /// Where an attachment entry hands its device: a VM (<see cref="Uri"/>, <see cref="Domain"/>, whether it was also

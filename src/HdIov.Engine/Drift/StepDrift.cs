@@ -48,6 +48,8 @@ internal sealed class StepDrift(HostState state, Plan plan)
         AdoptMdev o => o.Parent,
         ConfigureDevice o => o.ConfiguredPf.ToString(),
         SetVfCount o => o.Pf.ToString(),
+        RestoreVfs o => o.Pf.ToString(),
+        ForgetBaseline o => o.Pf,
         BindVfDriver o => state.FindFunction(o.Vf)?.PhysicalFunction?.ToString(),
         _ => null,
     };

@@ -112,6 +112,11 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
                 PersistMdevHandler.Execute(host, adopt);
                 break;
             case ConfigureDevice configure:
+                if (configure.ConfigurationFile is { } file)
+                {
+                    Baselines.RecordConfigFile(host, configure.ConfiguredPf, file);
+                }
+
                 configure.Apply(host, cancellationToken);
                 break;
             case SetVfCount count:
@@ -119,6 +124,12 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
                 break;
             case BindVfDriver bind:
                 BindVfDriverHandler.Execute(host, bind);
+                break;
+            case RestoreVfs restore:
+                RestoreVfsHandler.Execute(host, restore);
+                break;
+            case ForgetBaseline forget:
+                ForgetBaselineHandler.Execute(host, forget);
                 break;
             case SetBootArguments boot:
                 SetBootArgumentsHandler.Execute(host, boot, cancellationToken);

@@ -3,7 +3,10 @@ using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Execution;
 
-/// <summary>Writes and deletes definitions in mdevctl's own on-disk format, so the real mdevctl lists and starts them.</summary>
+/// <summary>
+/// Writes and deletes definitions in mdevctl's own on-disk format, so the real mdevctl lists and starts them; a
+/// definition folder the engine created goes once its last definition is deleted.
+/// </summary>
 internal static class MdevctlDefinitionFile
 {
     public static void Write(IHost host, string parent, string type, Guid uuid)
@@ -14,6 +17,7 @@ internal static class MdevctlDefinitionFile
             ["start"] = "auto",
             ["attrs"] = Array.Empty<object>(),
         });
+        CreatedFolders.Record(host, Folder(parent));
         host.WriteFile(KernelPaths.MdevctlDefinition(parent, uuid), json + "\n");
     }
 
@@ -24,5 +28,9 @@ internal static class MdevctlDefinitionFile
         {
             host.DeleteFile(path);
         }
+
+        CreatedFolders.RemoveEmpty(host, Folder(parent));
     }
+
+    private static string Folder(string parent) => HostPath.Combine(KernelPaths.MdevctlConfig, parent);
 }

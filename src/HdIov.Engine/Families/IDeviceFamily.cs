@@ -72,4 +72,12 @@ internal interface IDeviceFamily
 
     /// <summary>True when a type the ledger records is missing because of the PF's configuration, not its hardware.</summary>
     bool TypeMissingByConfiguration(HostState state, PciFunction function, string typeId);
+
+    /// <summary>
+    /// Plans giving a released PF its configuration file back as the ledger recorded it before the engine first rewrote it
+    /// (steps in <paramref name="group"/>). Only a family whose configuration step names a file records one.
+    /// </summary>
+    void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group)
+    {
+    }
 }

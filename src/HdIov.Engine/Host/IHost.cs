@@ -41,6 +41,9 @@ public interface IHost
 
     void DeleteFile(string path);
 
+    /// <summary>Removes an empty folder (<c>rmdir</c>); callers check that it is empty first.</summary>
+    void DeleteDirectory(string path);
+
     /// <summary>Runs a program on the host, e.g. a device family's control tool; the simulated host answers the ones its kernel model knows.</summary>
     CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default);
 

@@ -44,6 +44,8 @@ public sealed class LinuxHost : IHost
 
     public void DeleteFile(string path) => _files.DeleteFile(path);
 
+    public void DeleteDirectory(string path) => _files.DeleteDirectory(path);
+
     public CpuIdResult CpuId(uint leaf, uint subleaf)
     {
         if (!X86Base.IsSupported)

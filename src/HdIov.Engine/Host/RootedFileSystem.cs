@@ -146,6 +146,16 @@ public sealed class RootedFileSystem
         });
     }
 
+    public void DeleteDirectory(string path)
+    {
+        var physical = Physical(path);
+        Guard(path, "rmdir", () =>
+        {
+            Directory.Delete(physical, recursive: false);
+            return true;
+        });
+    }
+
     public void CreateDirectory(string path) => Directory.CreateDirectory(Physical(path));
 
     private static T Guard<T>(string path, string operation, Func<T> action)

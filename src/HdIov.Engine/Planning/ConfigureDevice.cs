@@ -17,6 +17,13 @@ public abstract record ConfigureDevice : StepOperation
     [JsonIgnore]
     public abstract PciAddress ConfiguredPf { get; }
 
+    /// <summary>
+    /// The configuration file this step rewrites: the executor records its text in the ledger before the engine first
+    /// changes it, so releasing the PF gives it back. Null for a step that records nothing (one that restores it).
+    /// </summary>
+    [JsonIgnore]
+    public virtual string? ConfigurationFile => null;
+
     internal abstract void Apply(IHost host, CancellationToken cancellationToken);
 
     internal abstract (DriftKind Kind, string Reason) Attribute(HostState state);

@@ -128,6 +128,10 @@ internal static class HolderGuard
                 ConfigureDevice configure => MdevsOn(configure.ConfiguredPf.ToString()).Concat(VfsOf(configure.ConfiguredPf)),
                 SetVfCount count when count.From > 0 => VfsOf(count.Pf),
                 BindVfDriver bind when bind.From is not null => state.FindFunction(bind.Vf)?.PhysicalFunction is { } pf ? [Device.OfVf(pf, bind.Vf)] : [],
+                RestoreVfs restore when restore.From > 0 && restore.From != restore.To => VfsOf(restore.Pf),
+                RestoreVfs restore => restore.Drivers
+                    .Where(d => PciAddress.TryParse(d.Address, out var vf) && state.FindFunction(vf) is { } now && now.Driver is not null && now.Driver != d.Driver)
+                    .Select(d => Device.OfVf(restore.Pf, PciAddress.Parse(d.Address))),
                 _ when step.Disruption == Disruption.DeviceReset && PciAddress.TryParse(step.Address, out var reset) => MdevsOn(reset.ToString()).Concat(VfsOf(reset)),
                 _ => [],
             };
@@ -182,7 +186,7 @@ internal static class HolderGuard
     {
         RemoveMdev when comesBack => "re-create",
         RemoveMdev => "remove",
-        BindVfDriver => "rebind",
+        BindVfDriver or RestoreVfs => "rebind",
         SetVfCount => "remove (the VF count goes through 0)",
         _ when comesBack => "reset and re-create",
         _ when device.Mdev is not null => "destroy (its parent is reset)",

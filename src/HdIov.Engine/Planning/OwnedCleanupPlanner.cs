@@ -7,7 +7,8 @@ namespace HdIov.Engine.Planning;
 /// <summary>
 /// Removes what the engine owns and the spec no longer declares: VDEVs (newest first) and VF sets of PFs
 /// no device entry manages any more. A scoped plan only removes VDEVs named after its device entries and VF sets on
-/// the PFs its entries select.
+/// the PFs its entries select. VF sets of a PF whose state before the engine is recorded are given back by
+/// <see cref="ReleasePlanner"/> instead.
 /// </summary>
 internal static class OwnedCleanupPlanner
 {
@@ -46,7 +47,8 @@ internal static class OwnedCleanupPlanner
         PlanImperative(context, desired);
 
         foreach (var entry in state.Ledger.Entries.Where(e => e.Kind == LedgerEntryKind.VirtualFunctions && !context.ManagedVfPfs.Contains(e.Parent)
-            && (context.Scope.IsWholeHost || context.SelectedParents.Contains(e.Parent))))
+            && (context.Scope.IsWholeHost || context.SelectedParents.Contains(e.Parent))
+            && !ReleasePlanner.RestoresVfs(context, e.Parent)))
         {
             if (!Hardware.Pci.PciAddress.TryParse(entry.Parent, out var pf))
             {

@@ -47,6 +47,7 @@ public static class Planner
         }
 
         OwnedCleanupPlanner.Plan(context);
+        ReleasePlanner.Plan(context);
         foreach (var family in DeviceFamilies.All)
         {
             family.CheckPlan(context, targets);

@@ -14,8 +14,11 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(PersistMdev), "persistMdev")]
 [JsonDerivedType(typeof(AdoptMdev), "adoptMdev")]
 [JsonDerivedType(typeof(ConfigureQat), "configureQat")]
+[JsonDerivedType(typeof(RestoreQatConfiguration), "restoreQatConfiguration")]
 [JsonDerivedType(typeof(SetVfCount), "setVfCount")]
 [JsonDerivedType(typeof(BindVfDriver), "bindVfDriver")]
+[JsonDerivedType(typeof(RestoreVfs), "restoreVfs")]
+[JsonDerivedType(typeof(ForgetBaseline), "forgetBaseline")]
 [JsonDerivedType(typeof(SetBootArguments), "setBootArguments")]
 [JsonDerivedType(typeof(SetFirmwareAttribute), "setFirmwareAttribute")]
 [JsonDerivedType(typeof(SetRedfishBiosAttributes), "setRedfishBiosAttributes")]
@@ -75,6 +78,25 @@ public sealed record SetVfCount(PciAddress Pf, int From, int To, string? Entry =
 public sealed record BindVfDriver(PciAddress Vf, string? From, string Driver) : StepOperation
 {
     public override string Describe() => $"bind {Vf} to {Driver}";
+}
+
+/// <summary>
+/// Give a released PF its SR-IOV state back as the ledger recorded it before the engine first changed it: the VF count
+/// (created with <c>sriov_drivers_autoprobe</c> as it was), then each recorded VF's <c>driver_override</c> and driver.
+/// </summary>
+public sealed record RestoreVfs(PciAddress Pf, int From, int To, string? DriversAutoprobe, IReadOnlyList<VfDriverBaseline> Drivers) : StepOperation
+{
+    public override string Describe() => From == To
+        ? $"give {Pf}'s {To} VFs their drivers back"
+        : $"set {Pf} sriov_numvfs {From} -> {To} as it was before HdIov changed it";
+}
+
+/// <summary>
+/// Forget what a released PF held before the engine changed it: the last step of a release, once everything was given back.
+/// </summary>
+public sealed record ForgetBaseline(string Pf) : StepOperation
+{
+    public override string Describe() => $"forget {Pf}: it is back as it was before HdIov changed it";
 }
 
 /// <summary>Set the kernel arguments every boot entry gets, through the host's boot loader (update-grub, grubby or kernel-install).</summary>

@@ -228,6 +228,20 @@ public sealed class SimulatedHost : IHost
         });
     }
 
+    public void DeleteDirectory(string path)
+    {
+        HostPath.Validate(path);
+        Counted(path, "rmdir", _ =>
+        {
+            if (IsKernelTree(path))
+            {
+                throw HostIoException.FromErrno(Errno.EPERM, path, "rmdir");
+            }
+
+            _files.DeleteDirectory(path);
+        });
+    }
+
     public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(program);

@@ -354,6 +354,8 @@ public sealed class HostObserverTests : IDisposable
 
         public void DeleteFile(string path) => inner.DeleteFile(path);
 
+        public void DeleteDirectory(string path) => inner.DeleteDirectory(path);
+
         public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
             inner.Run(program, arguments, cancellationToken);
 

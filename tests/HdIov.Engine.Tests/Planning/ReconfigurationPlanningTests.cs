@@ -57,7 +57,7 @@ public sealed class ReconfigurationPlanningTests
         Assert.Equal(
             [
                 new SetVfCount(IcxPort, 2, 0),
-                new SetVfCount(IcxPort, 0, 3, "e810", 0),
+                new SetVfCount(IcxPort, 0, 3, "e810", 0, WithoutProbe: true),
                 new BindVfDriver(PciAddress.Parse("0000:31:01.0"), null, "vfio-pci"),
                 new BindVfDriver(PciAddress.Parse("0000:31:01.1"), null, "vfio-pci"),
                 new BindVfDriver(PciAddress.Parse("0000:31:01.2"), null, "vfio-pci"),

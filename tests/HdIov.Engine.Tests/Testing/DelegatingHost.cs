@@ -39,6 +39,8 @@ public abstract class DelegatingHost(IHost inner) : IHost
 
     public void DeleteFile(string path) => inner.DeleteFile(path);
 
+    public void DeleteDirectory(string path) => inner.DeleteDirectory(path);
+
     public CommandResult Run(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
         inner.Run(program, arguments, cancellationToken);
 

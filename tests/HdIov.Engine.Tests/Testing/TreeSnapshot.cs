@@ -41,6 +41,19 @@ public static class TreeSnapshot
         return result;
     }
 
+    /// <summary>
+    /// A host's files as giving a device back must leave them: /etc and sysfs. The engine's own journal and ledger, the
+    /// simulator's hidden state and /dev (the VFIO container node the kernel makes when VFIO is first used) are aside.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> HostFiles(string root) => Take(root, "var/lib/hdiov", ".hdiov-sim", "dev");
+
+    /// <summary>Fails with every file that differs.</summary>
+    public static void AssertUnchanged(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
+    {
+        var difference = Difference(before, after);
+        Xunit.Assert.True(difference.Length == 0, "the host is not as it was:\n" + difference);
+    }
+
     public static string Difference(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
     {
         var text = new StringBuilder();

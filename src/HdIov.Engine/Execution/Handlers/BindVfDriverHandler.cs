@@ -21,6 +21,11 @@ internal static class BindVfDriverHandler
             return;
         }
 
+        if (host.ReadLink(HostPath.Combine(device, "physfn")) is { } pfPath && PciAddress.TryParse(pfPath.TrimEnd('/').Split('/')[^1], out var pf))
+        {
+            Baselines.RecordVirtualFunctions(host, pf);
+        }
+
         host.WriteAttribute(HostPath.Combine(device, "driver_override"), operation.Driver);
         if (CurrentDriver(host, driverLink) is { } current)
         {

@@ -6,13 +6,21 @@ using HdIov.Engine.Planning;
 
 namespace HdIov.Engine.Execution.Handlers;
 
-/// <summary>Writes <c>sriov_numvfs</c> and records the VF set as owned (or forgets it at 0).</summary>
+/// <summary>
+/// Writes <c>sriov_numvfs</c> and records the VF set as owned (or forgets it at 0); the PF's SR-IOV state before the
+/// engine first changed it is recorded first (<see cref="Baselines"/>).
+/// </summary>
 internal static class SetVfCountHandler
 {
     public static void Execute(IHost host, SetVfCount operation)
     {
         var path = KernelPaths.PciAttribute(operation.Pf, "sriov_numvfs");
         var current = int.Parse(host.ReadText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (operation.To > 0 || current != operation.To)
+        {
+            Baselines.RecordVirtualFunctions(host, operation.Pf);
+        }
+
         if (operation.To > 0)
         {
             LedgerFile.Add(host, new LedgerEntry(LedgerEntryKind.VirtualFunctions, operation.Pf.ToString(), Count: operation.To, Recorded: host.Now, Entry: operation.Entry, PfOrdinal: operation.PfOrdinal));

@@ -5,7 +5,10 @@ using HdIov.Engine.Planning;
 
 namespace HdIov.Engine.Execution.Handlers;
 
-/// <summary>Writes the CDI spec with each VDEV's IOMMU group as the kernel reports it now, or deletes it when empty.</summary>
+/// <summary>
+/// Writes the CDI spec with each VDEV's IOMMU group as the kernel reports it now, or deletes it when empty (and its
+/// folder, when the engine created it and nothing else is in it).
+/// </summary>
 internal static class WriteCdiSpecHandler
 {
     public static void Execute(IHost host, WriteCdiSpec operation)
@@ -17,12 +20,16 @@ internal static class WriteCdiSpecHandler
                 host.DeleteFile(operation.Path);
             }
 
+            CreatedFolders.RemoveEmpty(host, Folder(operation.Path));
             return;
         }
 
         var devices = operation.Devices.Select(d => (d, GroupOf(host, d))).ToList();
+        CreatedFolders.Record(host, Folder(operation.Path));
         host.WriteFile(operation.Path, CdiSpecDocument.Render(devices));
     }
+
+    private static string Folder(string path) => path[..Math.Max(1, path.LastIndexOf('/'))];
 
     private static int GroupOf(IHost host, CdiDeviceEntry device)
     {

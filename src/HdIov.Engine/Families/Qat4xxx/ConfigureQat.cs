@@ -12,6 +12,8 @@ public sealed record ConfigureQat(PciAddress Pf, int DeviceIndex, string ConfigP
 {
     public override PciAddress ConfiguredPf => Pf;
 
+    public override string? ConfigurationFile => ConfigPath;
+
     public override string Describe() => $"configure QAT {Pf}: services {string.Join(';', Services)}, NumberAdis {NumberAdis}, restart {QatSiovBackend.DeviceName(DeviceIndex)}";
 
     /// <summary>Rewrites the PF's config (keeping everything else in it) and restarts that one device with <c>adf_ctl</c>.</summary>
@@ -24,6 +26,12 @@ public sealed record ConfigureQat(PciAddress Pf, int DeviceIndex, string ConfigP
             host.WriteFile(ConfigPath, rewritten);
         }
 
+        Restart(host, cancellationToken);
+    }
+
+    /// <summary>Restarts the PF's device with <c>adf_ctl</c>, which applies its config and re-registers its mdev parent.</summary>
+    internal void Restart(IHost host, CancellationToken cancellationToken)
+    {
         var device = QatSiovBackend.DeviceName(DeviceIndex);
         var result = host.Run("adf_ctl", [device, "restart"], cancellationToken);
         if (!result.Succeeded)

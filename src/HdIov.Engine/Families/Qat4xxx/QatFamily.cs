@@ -140,6 +140,8 @@ internal sealed class QatFamily : IDeviceFamily
         return config is null || config.NumberAdis == 0 || service is null || !config.Services.Contains(service);
     }
 
+    public void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group) => QatPlanner.PlanRelease(context, pf, file, group);
+
     /// <summary>
     /// The PF's <c>/etc/4xxx_devN.conf</c>: the out-of-tree driver numbers its devices in probe order, which for the
     /// on-die PFs is address order. Index is -1 for a function that is not a QAT PF.

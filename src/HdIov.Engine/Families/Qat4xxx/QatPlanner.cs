@@ -131,6 +131,46 @@ internal static class QatPlanner
         }
     }
 
+    /// <summary>
+    /// A released PF gets the config file it had before the engine first rewrote it and is restarted, unless the file
+    /// is already that text and the device runs it (no VDEV types registered while the recorded config has no ADIs).
+    /// The restart destroys every mdev on the PF, so one the release does not remove (the engine did not create it, or
+    /// it was created on request) refuses the plan (HDIOV2009), as it refuses a reconfiguration.
+    /// </summary>
+    public static void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group)
+    {
+        var (qatIndex, config) = QatFamily.ConfigOf(context.State, pf);
+        var original = file.Text is null ? null : QatConfigParser.Parse(qatIndex, file.Path, file.Text);
+        var registered = context.State.FindParent(pf.Address.ToString()) is not null;
+        var same = config?.Text == file.Text && (original is null || original.NumberAdis > 0 || !registered);
+        if (same)
+        {
+            return;
+        }
+
+        var parent = pf.Address.ToString();
+        foreach (var mdev in context.State.Mdevs.Where(m => m.Parent == parent && !context.RemovedMdevs.Contains(m.Uuid)))
+        {
+            var target = context.TargetsByParent.GetValueOrDefault(parent);
+            var location = target?.Entry.Location ?? (context.Spec.SourceFile is { } source ? new SourceLocation(source, 1, 1) : null);
+            context.Problems.Add(new Diagnostic(
+                DiagnosticCodes.UnownedInTheWay,
+                DiagnosticSeverity.Error,
+                $"{target?.Label ?? parent}: giving the PF back restarts {QatSiovBackend.DeviceName(qatIndex)} and would destroy {mdev.Type} {mdev.Uuid}, which the release does not remove",
+                "remove that VDEV first (Remove-HdIovVirtualDevice, or mdevctl stop/undefine for one the engine did not create), then apply again",
+                location,
+                target?.KeyPath ?? "spec.devices"));
+        }
+
+        context.Add(new PendingStep(
+            StepPhase.Reset, group, group, StepAction.Update,
+            new RestoreQatConfiguration(pf.Address, qatIndex, file.Path, file.Text),
+            config is null ? "(no config file)" : $"services {string.Join(';', config.Services)}, NumberAdis {config.NumberAdis}",
+            original is null ? $"no {file.Path} (HdIov created it)" : $"services {string.Join(';', original.Services)}, NumberAdis {original.NumberAdis} (as before HdIov changed it)",
+            Disruption.DeviceReset,
+            $"the device entry releases {pf.Address}: its QAT configuration goes back to what it was before HdIov changed it, and restarting {QatSiovBackend.DeviceName(qatIndex)} applies it"));
+    }
+
     private static void PlanSriov(PlanContext context, SplitTarget target, PciFunction pf, QatDeviceConfig config, int qatIndex)
     {
         if (config.NumberAdis > 0)
