@@ -19,6 +19,11 @@ public static class KernelPaths
     public const string NumaNodes = "/sys/devices/system/node";
     public const string CommandLine = "/proc/cmdline";
     public const string CpuInfo = "/proc/cpuinfo";
+
+    /// <summary>A random UUID the kernel makes at every boot.</summary>
+    public const string BootId = "/proc/sys/kernel/random/boot_id";
+    public const string RolloutLock = "/var/lib/hdiov/rollout.lock";
+    public const string RolloutHolder = "/var/lib/hdiov/rollout.holder";
     public const string MdevctlConfig = "/etc/mdevctl.d";
     public const string StateDirectory = "/var/lib/hdiov";
     public const string ApplyLock = "/var/lib/hdiov/apply.lock";

@@ -158,6 +158,7 @@ internal sealed partial class KernelModel
         }
 
         if (resolved.StartsWith("/proc/", StringComparison.Ordinal) && !resolved.StartsWith("/proc/sys/", StringComparison.Ordinal)
+            || resolved == KernelPaths.BootId
             || resolved.StartsWith("/sys/", StringComparison.Ordinal) && (ReadOnlyAttributes.Contains(name) || name == "config" && value.Length > 4096))
         {
             throw HostIoException.FromErrno(Errno.EACCES, hostPath, "open");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HdIov.Engine.Hardware.Pci;
+using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Simulation;
 
@@ -33,6 +34,9 @@ internal static class TreeBuilder
         tree.Text("/proc/cmdline", cmdline + "\n");
         tree.Text("/proc/cpuinfo", CpuInfo(data.Cpu));
         tree.Text("/proc/sys/kernel/osrelease", data.KernelRelease + "\n");
+
+        // As the kernel does: a random UUID per boot, read-only, so a changed id proves a reboot.
+        tree.Text(KernelPaths.BootId, Guid.NewGuid().ToString("D") + "\n");
         tree.Text("/proc/version", $"Linux version {data.KernelRelease} (simulated host, profile {data.Name})\n");
         BuildNodes(tree, data);
         BuildIommu(tree, machine, ecapOf);
