@@ -408,6 +408,22 @@ public sealed class FleetRollout
         }
 
         var byName = _hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        try
+        {
+            CheckHealth(done, byName, wave, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The wave that follows sees the cancellation and skips its hosts.
+        }
+
+        lock (_gate)
+        {
+            return _haltReason is null;
+        }
+    }
+
+    private void CheckHealth(List<HostRolloutResult> done, Dictionary<string, RolloutHost> byName, Wave wave, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             done,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _strategy.Throttle), CancellationToken = cancellationToken },
@@ -440,11 +456,6 @@ public sealed class FleetRollout
                         beforeWave: wave.Number);
                 }
             });
-        lock (_gate)
-        {
-            return _haltReason is null;
-        }
-    }
 
     /// <summary>Records a host's result; <paramref name="beforeWave"/> is set for a pre-wave health failure, which counts for the fleet only.</summary>
     private void Record(HostRolloutResult result, int? beforeWave = null)
