@@ -18,4 +18,7 @@ public static class FleetDiagnosticCodes
     public const string BudgetExceeded = "HDIOV5010";
     public const string HostNotConverged = "HDIOV5011";
     public const string RolloutJournalInvalid = "HDIOV5012";
+    public const string HostLockedByRollout = "HDIOV5013";
+    public const string HostTimedOut = "HDIOV5014";
+    public const string TransportUnavailable = "HDIOV5015";
 }

@@ -53,6 +53,29 @@ public sealed partial class HostSpecTemplate
     /// </summary>
     public SpecLoadResult Render(FleetHost host, IReadOnlyDictionary<string, string> groupValues)
     {
+        var (text, diagnostics) = RenderText(host, groupValues);
+        if (text is null)
+        {
+            return new SpecLoadResult(null, diagnostics);
+        }
+
+        var loaded = SpecLoader.LoadText(text, FileName);
+        var located = loaded.Diagnostics.Select(Relocate).ToImmutableArray();
+        if (loaded.Spec is null || !loaded.Succeeded)
+        {
+            return new SpecLoadResult(null, located);
+        }
+
+        return new SpecLoadResult(loaded.Spec with { Name = host.Name }, located);
+    }
+
+    /// <summary>
+    /// The host's spec as YAML text, placeholders filled in (what a rollout sends to the host and hashes), or null
+    /// with the located diagnostics of unknown or unsafe values. <c>metadata.name</c> is left as written: whoever
+    /// loads the text names the spec after the host, as <see cref="Render"/> does.
+    /// </summary>
+    public (string? Text, ImmutableArray<Diagnostic> Diagnostics) RenderText(FleetHost host, IReadOnlyDictionary<string, string> groupValues)
+    {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(groupValues);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
@@ -114,19 +137,7 @@ public sealed partial class HostSpecTemplate
         }
 
         rendered.Append(Text, last, Text.Length - last);
-        if (diagnostics.Count > 0)
-        {
-            return new SpecLoadResult(null, diagnostics.ToImmutable());
-        }
-
-        var loaded = SpecLoader.LoadText(rendered.ToString(), FileName);
-        var located = loaded.Diagnostics.Select(Relocate).ToImmutableArray();
-        if (loaded.Spec is null || !loaded.Succeeded)
-        {
-            return new SpecLoadResult(null, located);
-        }
-
-        return new SpecLoadResult(loaded.Spec with { Name = host.Name }, located);
+        return diagnostics.Count > 0 ? (null, diagnostics.ToImmutable()) : (rendered.ToString(), []);
     }
 
     private Diagnostic Relocate(Diagnostic diagnostic) =>

@@ -1,0 +1,101 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
+    Import-HdIovModule
+
+    function New-LabFleet([string] $Dir, [string[]] $Hosts, [string] $Extra = '', [string] $Strategy = '') {
+        Set-Content (Join-Path $Dir 'mtty.yaml') @'
+apiVersion: hdiov.dev/v1alpha1
+kind: HostState
+metadata: { name: template }
+spec:
+  devices:
+    - name: tty
+      select: { parent: mtty }
+      mode: siov
+      vdevs: { mtty-1: ${values.ports} }
+'@
+        $lines = foreach ($name in $Hosts) {
+            "    - { name: $name, transport: { local: { root: '$(Join-Path $Dir $name)' } }, values: { ports: 2 } }"
+        }
+        $fleet = Join-Path $Dir 'fleet.yaml'
+        Set-Content $fleet @"
+apiVersion: hdiov.dev/v1alpha1
+kind: Fleet
+metadata: { name: lab }
+spec:
+  hosts:
+$($lines -join "`n")
+$Extra
+  groups:
+    - { name: lab, selector: {}, spec: { path: ./mtty.yaml } }
+$Strategy
+"@
+        $fleet
+    }
+}
+
+Describe 'Get-HdIovFleetPlan' -Tag Fleet {
+    BeforeAll {
+        $dir = New-TestHostPath "fleet-plan-$([guid]::NewGuid().ToString('n'))"
+        New-Item -ItemType Directory $dir | Out-Null
+        foreach ($name in 'lab-1', 'lab-2', 'lab-3') {
+            New-HdIovSimulatedHost -Profile mtty-lab -Path (Join-Path $dir $name) | Out-Null
+        }
+        $fleet = New-LabFleet $dir 'lab-1', 'lab-2', 'lab-3' -Strategy '  strategy: { waves: [1, 2], throttle: 3 }'
+    }
+
+    AfterAll { Remove-TestHostPaths }
+
+    It 'plans every host with its wave and the totals, and changes nothing' {
+        $before = foreach ($name in 'lab-1', 'lab-2', 'lab-3') { Get-TreeSnapshot (Join-Path $dir $name) }
+
+        $output = @(Get-HdIovFleetPlan -Path $fleet)
+
+        $output.Count | Should -Be 4
+        $hosts = $output | Select-Object -First 3
+        $hosts.Host | Should -Be 'lab-1', 'lab-2', 'lab-3'
+        $hosts.Wave | Should -Be 1, 2, 2
+        $hosts | ForEach-Object { $_.Status | Should -Be 'Changes'; $_.VdevsCreated | Should -Be 2; $_.NeedsReboot | Should -BeFalse }
+        $summary = $output[3]
+        $summary.Hosts | Should -Be 3
+        $summary.Waves | Should -Be 2
+        $summary.HostsWithChanges | Should -Be 3
+        $summary.VdevsCreated | Should -Be 6
+        $summary.NoChanges | Should -BeFalse
+        $after = foreach ($name in 'lab-1', 'lab-2', 'lab-3') { Get-TreeSnapshot (Join-Path $dir $name) }
+        $after | Should -Be $before
+    }
+
+    It '-Quiet is $false while a host has changes and $true once the fleet is converged' {
+        Get-HdIovFleetPlan -Path $fleet -Quiet | Should -BeExactly $false
+
+        Invoke-HdIovFleetRollout -Path $fleet | Out-Null
+
+        Get-HdIovFleetPlan -Path $fleet -Quiet | Should -BeExactly $true
+        (Get-HdIovFleetPlan -Path $fleet | Select-Object -Last 1).NoChanges | Should -BeTrue
+    }
+
+    It 'reports a host whose root does not exist as unreachable, with an error record' {
+        $gone = New-LabFleet $dir 'lab-1', 'gone-1'
+        $errors = $null
+
+        $output = @(Get-HdIovFleetPlan -Path $gone -ErrorVariable errors -ErrorAction SilentlyContinue)
+
+        $output[1].Host | Should -Be 'gone-1'
+        $output[1].Status | Should -Be 'Unreachable'
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'HDIOV5009,*'
+        $errors[0].Exception.Message | Should -BeLike "*gone-1*does not exist*"
+        ($output | Select-Object -Last 1).Unreachable | Should -Be 1
+    }
+
+    It 'refuses a fleet with an ssh host before contacting any host' {
+        $ssh = New-LabFleet $dir 'lab-1' -Extra "    - { name: far-1, transport: { ssh: { host: 127.0.0.1 } }, values: { ports: 1 } }"
+        $before = Get-TreeSnapshot (Join-Path $dir 'lab-1')
+
+        { Get-HdIovFleetPlan -Path $ssh } | Should -Throw -ErrorId 'HDIOV5015,*'
+
+        try { Get-HdIovFleetPlan -Path $ssh } catch { $_.Exception.Message | Should -BeLike "*far-1*ssh transport is not available*" }
+        Get-TreeSnapshot (Join-Path $dir 'lab-1') | Should -Be $before
+    }
+}
