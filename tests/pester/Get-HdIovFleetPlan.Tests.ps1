@@ -89,13 +89,18 @@ Describe 'Get-HdIovFleetPlan' -Tag Fleet {
         ($output | Select-Object -Last 1).Unreachable | Should -Be 1
     }
 
-    It 'refuses a fleet with an ssh host before contacting any host' {
-        $ssh = New-LabFleet $dir 'lab-1' -Extra "    - { name: far-1, transport: { ssh: { host: 127.0.0.1 } }, values: { ports: 1 } }"
+    It 'reports an ssh host that nothing answers as unreachable, with ssh''s reason, and plans the others' {
+        # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        $ssh = New-LabFleet $dir 'lab-1' -Extra "    - { name: far-1, transport: { ssh: { host: 127.0.0.1, port: 1 } }, values: { ports: 1 } }"
         $before = Get-TreeSnapshot (Join-Path $dir 'lab-1')
+        $errors = $null
 
-        { Get-HdIovFleetPlan -Path $ssh } | Should -Throw -ErrorId 'HDIOV5015,*'
+        $output = @(Get-HdIovFleetPlan -Path $ssh -ErrorVariable errors -ErrorAction SilentlyContinue)
 
-        try { Get-HdIovFleetPlan -Path $ssh } catch { $_.Exception.Message | Should -BeLike "*far-1*ssh transport is not available*" }
+        $far = $output | Where-Object { $_.PSObject.Properties['Host'] -and $_.Host -eq 'far-1' }
+        $far.Status | Should -Be 'Unreachable'
+        @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.Exception.Message -like '*far-1*refused*' }).Count | Should -Be 1
+        ($output | Select-Object -Last 1).Unreachable | Should -Be 1
         Get-TreeSnapshot (Join-Path $dir 'lab-1') | Should -Be $before
     }
 }

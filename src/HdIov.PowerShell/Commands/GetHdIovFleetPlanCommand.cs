@@ -34,7 +34,7 @@ public sealed class GetHdIovFleetPlanCommand : HdIovFleetCmdletBase
             var done = 0;
             return FleetPlanning.PlanAll(
                 hosts,
-                FleetTargets.Create,
+                FleetTargets.For(fleet.Strategy),
                 fleet.Strategy,
                 plan =>
                 {

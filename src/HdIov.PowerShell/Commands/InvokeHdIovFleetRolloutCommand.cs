@@ -90,7 +90,7 @@ public sealed class InvokeHdIovFleetRolloutCommand : HdIovFleetCmdletBase
         var summary = RunRelayed((events, cancellation) =>
         {
             var progress = new RolloutProgress(activity, hosts.Length);
-            var rollout = new FleetRollout(fleet, hosts, FleetTargets.Create, options with
+            var rollout = new FleetRollout(fleet, hosts, FleetTargets.For(fleet.Strategy), options with
             {
                 ConfirmWave = wave => Ask(events, wave),
                 WaveStarted = wave => events.Add(() => WriteProgress(progress.WaveStarted(wave))),

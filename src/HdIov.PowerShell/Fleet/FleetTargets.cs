@@ -12,17 +12,27 @@ namespace HdIov.PowerShell.Fleet;
 /// </summary>
 internal static class FleetTargets
 {
-    private static readonly FrozenDictionary<string, Func<FleetHost, IFleetTarget>> ByKind = new Dictionary<string, Func<FleetHost, IFleetTarget>>(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, Func<FleetHost, RolloutStrategy, IFleetTarget>> ByKind =
+        new Dictionary<string, Func<FleetHost, RolloutStrategy, IFleetTarget>>(StringComparer.Ordinal)
+        {
+            ["local"] = Local,
+            ["ssh"] = Ssh,
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The factory of a fleet's targets: each reaches its host within the strategy's connect timeout.</summary>
+    public static Func<FleetHost, IFleetTarget> For(RolloutStrategy strategy)
     {
-        ["local"] = Local,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(strategy);
+        return host => Create(host, strategy);
+    }
 
     /// <summary>The target of <paramref name="host"/>; its transport must be available (<see cref="Unavailable"/>).</summary>
-    public static IFleetTarget Create(FleetHost host)
+    public static IFleetTarget Create(FleetHost host, RolloutStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(strategy);
         return ByKind.TryGetValue(host.Transport.Kind, out var factory)
-            ? factory(host)
+            ? factory(host, strategy)
             : throw new HdIovException(Unavailable(host)!);
     }
 
@@ -41,6 +51,9 @@ internal static class FleetTargets
                 $"host '{host.Name}'");
     }
 
-    private static LocalFleetTarget Local(FleetHost host) =>
+    private static LocalFleetTarget Local(FleetHost host, RolloutStrategy strategy) =>
         new(host.Name, ((LocalTransport)host.Transport).Root, new SessionOptions { Libvirt = true });
+
+    private static SshFleetTarget Ssh(FleetHost host, RolloutStrategy strategy) =>
+        SshFleetTarget.Open(host, (SshTransport)host.Transport, strategy.ConnectTimeout);
 }
