@@ -1,37 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
     Import-HdIovModule
-
-    function New-LabFleet([string] $Dir, [string[]] $Hosts, [string] $Extra = '', [string] $Strategy = '') {
-        Set-Content (Join-Path $Dir 'mtty.yaml') @'
-apiVersion: hdiov.dev/v1alpha1
-kind: HostState
-metadata: { name: template }
-spec:
-  devices:
-    - name: tty
-      select: { parent: mtty }
-      mode: siov
-      vdevs: { mtty-1: ${values.ports} }
-'@
-        $lines = foreach ($name in $Hosts) {
-            "    - { name: $name, transport: { local: { root: '$(Join-Path $Dir $name)' } }, values: { ports: 2 } }"
-        }
-        $fleet = Join-Path $Dir 'fleet.yaml'
-        Set-Content $fleet @"
-apiVersion: hdiov.dev/v1alpha1
-kind: Fleet
-metadata: { name: lab }
-spec:
-  hosts:
-$($lines -join "`n")
-$Extra
-  groups:
-    - { name: lab, selector: {}, spec: { path: ./mtty.yaml } }
-$Strategy
-"@
-        $fleet
-    }
 }
 
 Describe 'Get-HdIovFleetPlan' -Tag Fleet {

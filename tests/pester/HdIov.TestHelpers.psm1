@@ -174,4 +174,38 @@ function Invoke-RedfishEmulator([Parameter(Mandatory)] $Emulator, [Parameter(Man
     Invoke-WebRequest @arguments
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-HdIovEngineType, Get-PwshCommandLine, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot, Start-RedfishEmulator, Stop-RedfishEmulator, Invoke-RedfishEmulator
+# A fleet document (and its group's spec, an mtty split of ${values.ports} ports) for simulated mtty lab hosts under
+# $Dir: a host's ports come from $Ports (default 2); $Extra adds host lines, $Strategy a strategy line.
+function New-LabFleet([Parameter(Mandatory)] [string] $Dir, [Parameter(Mandatory)] [string[]] $Hosts, [hashtable] $Ports = @{}, [string] $Extra = '', [string] $Strategy = '') {
+    Set-Content (Join-Path $Dir 'mtty.yaml') @'
+apiVersion: hdiov.dev/v1alpha1
+kind: HostState
+metadata: { name: template }
+spec:
+  devices:
+    - name: tty
+      select: { parent: mtty }
+      mode: siov
+      vdevs: { mtty-1: ${values.ports} }
+'@
+    $lines = foreach ($name in $Hosts) {
+        $count = $Ports.ContainsKey($name) ? $Ports[$name] : 2
+        "    - { name: $name, transport: { local: { root: '$(Join-Path $Dir $name)' } }, values: { ports: $count } }"
+    }
+    $fleet = Join-Path $Dir 'fleet.yaml'
+    Set-Content $fleet @"
+apiVersion: hdiov.dev/v1alpha1
+kind: Fleet
+metadata: { name: lab }
+spec:
+  hosts:
+$($lines -join "`n")
+$Extra
+  groups:
+    - { name: lab, selector: {}, spec: { path: ./mtty.yaml } }
+$Strategy
+"@
+    $fleet
+}
+
+Export-ModuleMember -Function Get-RepoRoot, Get-HdIovManifestPath, Import-HdIovModule, Get-HdIovEngineType, Get-PwshCommandLine, New-TestHostPath, Get-TestHostsRoot, Remove-TestHostPaths, Get-TestSpecPath, Get-TreeSnapshot, New-LabFleet, Start-RedfishEmulator, Stop-RedfishEmulator, Invoke-RedfishEmulator

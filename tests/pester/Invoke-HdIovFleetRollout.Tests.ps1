@@ -2,38 +2,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'HdIov.TestHelpers.psm1') -Force
     Import-HdIovModule
 
-    # A fleet of mtty lab hosts under $Dir; a host's ports come from $Ports (default 2).
-    function New-LabFleet([string] $Dir, [string[]] $Hosts, [hashtable] $Ports = @{}, [string] $Strategy = '') {
-        Set-Content (Join-Path $Dir 'mtty.yaml') @'
-apiVersion: hdiov.dev/v1alpha1
-kind: HostState
-metadata: { name: template }
-spec:
-  devices:
-    - name: tty
-      select: { parent: mtty }
-      mode: siov
-      vdevs: { mtty-1: ${values.ports} }
-'@
-        $lines = foreach ($name in $Hosts) {
-            $count = $Ports.ContainsKey($name) ? $Ports[$name] : 2
-            "    - { name: $name, transport: { local: { root: '$(Join-Path $Dir $name)' } }, values: { ports: $count } }"
-        }
-        $fleet = Join-Path $Dir 'fleet.yaml'
-        Set-Content $fleet @"
-apiVersion: hdiov.dev/v1alpha1
-kind: Fleet
-metadata: { name: lab }
-spec:
-  hosts:
-$($lines -join "`n")
-  groups:
-    - { name: lab, selector: {}, spec: { path: ./mtty.yaml } }
-$Strategy
-"@
-        $fleet
-    }
-
     function New-LabHosts([string] $Dir, [string[]] $Hosts) {
         New-Item -ItemType Directory $Dir -Force | Out-Null
         foreach ($name in $Hosts) {

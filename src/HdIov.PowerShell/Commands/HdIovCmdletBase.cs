@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
@@ -119,40 +119,29 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
     {
         ArgumentNullException.ThrowIfNull(progress);
         WriteProgress(progress.Phase(ConvergePhase.Apply));
-        using var events = new BlockingCollection<Action<Cmdlet>>();
-        var observer = new QueuedApplyObserver(events, progress);
-        var worker = Task.Run(
-            () =>
+        var outcome = PipelineRelay.Run(
+            events =>
             {
                 try
                 {
-                    return work(observer, Cancellation);
+                    return (Result: work(new QueuedApplyObserver(events, this, progress), Cancellation), Failure: (ExceptionDispatchInfo?)null);
                 }
-                finally
+                catch (Exception failure)
                 {
-                    events.CompleteAdding();
+                    return (Result: default(T), Failure: ExceptionDispatchInfo.Capture(failure));
                 }
             },
-            CancellationToken.None);
+            _cancellation);
 
-        try
-        {
-            foreach (var relay in events.GetConsumingEnumerable(CancellationToken.None))
-            {
-                relay(this);
-            }
-        }
-        finally
-        {
-            if (!worker.IsCompleted)
-            {
-                _cancellation.Cancel();
-                ((IAsyncResult)worker).AsyncWaitHandle.WaitOne();
-            }
-        }
-
+        // The progress completes before a failure becomes the command's terminating error.
         WriteCompleted(progress);
-        return Guard(() => worker.GetAwaiter().GetResult(), target);
+        return Guard(
+            () =>
+            {
+                outcome.Failure?.Throw();
+                return outcome.Result!;
+            },
+            target);
     }
 
     /// <summary>Ends the progress of a converge that stops early or has finished.</summary>

@@ -5,6 +5,7 @@ using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Fleet;
 using HdIov.PowerShell.Errors;
 using HdIov.PowerShell.Fleet;
+using HdIov.PowerShell.Progress;
 
 namespace HdIov.PowerShell.Commands;
 
@@ -70,50 +71,7 @@ public abstract class HdIovFleetCmdletBase : PSCmdlet, IDisposable
     protected T RunRelayed<T>(Func<BlockingCollection<Action>, CancellationToken, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        using var events = new BlockingCollection<Action>();
-        var worker = Task.Run(
-            () =>
-            {
-                try
-                {
-                    return work(events, Cancellation);
-                }
-                finally
-                {
-                    events.CompleteAdding();
-                }
-            },
-            CancellationToken.None);
-        try
-        {
-            foreach (var relay in events.GetConsumingEnumerable(CancellationToken.None))
-            {
-                relay();
-            }
-        }
-        finally
-        {
-            if (!worker.IsCompleted)
-            {
-                _cancellation.Cancel();
-                while (!worker.IsCompleted)
-                {
-                    // Questions the worker still asks are answered "no" so it can stop.
-                    if (events.TryTake(out var relay, TimeSpan.FromMilliseconds(50)))
-                    {
-                        try
-                        {
-                            relay();
-                        }
-                        catch (PipelineStoppedException)
-                        {
-                        }
-                    }
-                }
-            }
-        }
-
-        return worker.GetAwaiter().GetResult();
+        return PipelineRelay.Run(events => work(events, Cancellation), _cancellation);
     }
 
     public void Dispose()

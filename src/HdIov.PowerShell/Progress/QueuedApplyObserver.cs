@@ -10,23 +10,23 @@ namespace HdIov.PowerShell.Progress;
 /// Receives the executor's events on whatever thread it runs and queues them as writes for the pipeline thread,
 /// which drains the queue (PowerShell forbids writing records from other threads).
 /// </summary>
-internal sealed class QueuedApplyObserver(BlockingCollection<Action<Cmdlet>> events, ConvergeProgress progress) : IApplyObserver
+internal sealed class QueuedApplyObserver(BlockingCollection<Action> events, Cmdlet cmdlet, ConvergeProgress progress) : IApplyObserver
 {
     public void StepStarting(PlanStep step, int index, int count)
     {
         var record = progress.Step(step, index, count);
-        events.Add(cmdlet => cmdlet.WriteProgress(record));
-        events.Add(cmdlet => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] {step.Symbol} {step.Address}: {step.Description}")));
+        events.Add(() => cmdlet.WriteProgress(record));
+        events.Add(() => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] {step.Symbol} {step.Address}: {step.Description}")));
     }
 
     public void StepCompleted(PlanStep step, int index, int count) =>
-        events.Add(cmdlet => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] done: {step.Address}")));
+        events.Add(() => cmdlet.WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"[{index + 1}/{count}] done: {step.Address}")));
 
-    public void Message(string text) => events.Add(cmdlet => cmdlet.WriteVerbose(text));
+    public void Message(string text) => events.Add(() => cmdlet.WriteVerbose(text));
 
     public void PhaseStarting(ConvergePhase phase)
     {
         var records = progress.StepsCompleted().Append(progress.Phase(phase)).ToList();
-        events.Add(cmdlet => records.ForEach(cmdlet.WriteProgress));
+        events.Add(() => records.ForEach(cmdlet.WriteProgress));
     }
 }

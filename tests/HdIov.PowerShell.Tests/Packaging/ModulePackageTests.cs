@@ -63,6 +63,35 @@ public sealed class ModulePackageTests : IDisposable
         Assert.DoesNotContain("PROFILES 0", lines);
     }
 
+    [Fact]
+    public void The_package_carries_what_the_Gallery_shows()
+    {
+        var version = RepositoryLayout.ModuleVersion;
+        var package = Path.Combine(RepositoryLayout.RepositoryRoot, "out", "packages", $"HdIov.{version}.nupkg");
+        Assert.True(File.Exists(package), $"{package} is missing; run: dotnet pwsh ./build.ps1 -Task Package");
+        using var archive = System.IO.Compression.ZipFile.OpenRead(package);
+        var nuspecEntry = Assert.Single(archive.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
+        using var stream = nuspecEntry.Open();
+        var metadata = System.Xml.Linq.XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? string.Empty;
+
+        Assert.Equal("HdIov", Field("id"));
+        Assert.Equal(version, Field("version"));
+        Assert.Contains("HD-IOV", Field("description"), StringComparison.Ordinal);
+        Assert.StartsWith("https://", Field("projectUrl"), StringComparison.Ordinal);
+        Assert.StartsWith("https://", Field("licenseUrl"), StringComparison.Ordinal);
+        Assert.NotEmpty(Field("releaseNotes"));
+        var tags = Field("tags").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("HD-IOV", tags);
+        Assert.Contains("PSModule", tags);
+        Assert.Contains("PSEdition_Core", tags);
+        var manifest = archive.Entries.Single(e => e.FullName == "HdIov.psd1");
+        using var reader = new StreamReader(manifest.Open());
+        var text = reader.ReadToEnd();
+        Assert.Contains("PowerShellVersion    = '7.6'", text, StringComparison.Ordinal);
+        Assert.Contains("CompatiblePSEditions = @('Core')", text, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
