@@ -75,9 +75,8 @@ internal interface IDeviceFamily
 
     /// <summary>
     /// Plans giving a released PF its configuration file back as the ledger recorded it before the engine first rewrote it
-    /// (steps in <paramref name="group"/>). Only a family whose configuration step names a file records one.
+    /// (steps in <paramref name="group"/>). Only a family whose configuration step names a file records one. False when
+    /// the give-back has to wait (the ledger then keeps the record for a later plan).
     /// </summary>
-    void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group)
-    {
-    }
+    bool PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group) => true;
 }

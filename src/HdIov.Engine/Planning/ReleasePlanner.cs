@@ -9,7 +9,8 @@ namespace HdIov.Engine.Planning;
 /// Gives a released PF back as the ledger recorded it before the engine first changed it. A PF is released when its
 /// device entry says <c>mode: none</c>, or (whole-host plans) when no device entry selects it any more. Its family puts
 /// its configuration back; its VF count, VF drivers and <c>driver_override</c> values go back to the recorded ones; the
-/// last step makes the ledger forget the PF. The holder guard checks these steps like any other.
+/// last step makes the ledger forget the PF, unless its family has to wait to give the configuration back. The holder
+/// guard checks these steps like any other.
 /// </summary>
 internal static class ReleasePlanner
 {
@@ -30,14 +31,15 @@ internal static class ReleasePlanner
             var baseline = entry.Baseline!;
             var target = context.TargetsByParent.GetValueOrDefault(entry.Parent);
             var group = target?.Address ?? entry.Parent;
-            if (baseline.ConfigFile is { } file)
-            {
-                DeviceFamilies.Of(pf).PlanRelease(context, pf, file, group);
-            }
-
+            var givenBack = baseline.ConfigFile is not { } file || DeviceFamilies.Of(pf).PlanRelease(context, pf, file, group);
             if (baseline.VfCount is { } count)
             {
                 PlanVfs(context, pf, baseline, count, group);
+            }
+
+            if (!givenBack)
+            {
+                continue;
             }
 
             context.Add(new PendingStep(

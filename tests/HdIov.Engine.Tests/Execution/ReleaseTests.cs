@@ -90,7 +90,7 @@ public sealed class ReleaseTests
     }
 
     [Fact]
-    public void QatRelease_WithAVdevMadeOutsideTheEngineHeld_IsRefusedNamingTheHolder()
+    public void QatRelease_WithAVdevMadeOutsideTheEngine_KeepsTheConfigurationWithAWarning_AndGivesItBackOnceThatVdevIsGone()
     {
         using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
         var split = Specs.Host("spr-node-01", Siov("qat", Pci(Qat0), ["asym"], ("asym", 2)));
@@ -100,14 +100,24 @@ public sealed class ReleaseTests
         sim.Host.WriteAttribute(KernelPaths.MdevCreate(Qat0, "4xxx-vqat_asym"), KernelPaths.Format(outside));
         var holder = new DomainHolder("qemu:///system", "vm07", Running: true, InConfig: true, InLive: true, AttachedByEngine: false);
         var state = Observe(sim) with { Holders = new DeviceHolders([new HeldDevice(outside, null, holder)], ImmutableArray<string>.Empty) };
+        var released = Specs.Host("spr-node-01", Released(split.Devices[0]));
 
-        var refused = Assert.Throws<PlanRejectedException>(() => Planner.Plan(Specs.Host("spr-node-01", Released(split.Devices[0])), state));
+        var plan = Planner.Plan(released, state);
 
-        var diagnostic = Assert.Single(refused.Diagnostics, d => d.Code == "HDIOV2023");
-        Assert.Contains("restore QAT 0000:6b:00.0", diagnostic.Message, StringComparison.Ordinal);
-        Assert.Contains(refused.Diagnostics, d => d.Code == "HDIOV2009" && d.Message.Contains(outside.ToString(), StringComparison.Ordinal));
-        Assert.Contains("VM vm07 at qemu:///system", diagnostic.Message, StringComparison.Ordinal);
+        var warning = Assert.Single(plan.Warnings, w => w.Code == "HDIOV2009");
+        Assert.Contains(outside.ToString(), warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Steps, s => s.Operation is RestoreQatConfiguration or ForgetBaseline);
+        Assert.Contains(plan.Steps, s => s.Operation is RemoveMdev);
+        Apply(sim, plan);
         Assert.Contains("NumberAdis = 2", sim.Host.ReadText("/etc/4xxx_dev0.conf"), StringComparison.Ordinal);
+        Assert.Contains(Observe(sim).Mdevs, m => m.Uuid == outside);
+
+        sim.Host.WriteAttribute($"/sys/bus/mdev/devices/{outside}/remove", "1");
+        var later = Planner.Plan(released, Observe(sim));
+
+        Assert.Contains(later.Steps, s => s.Operation is RestoreQatConfiguration);
+        Assert.IsType<ForgetBaseline>(later.Steps[^1].Operation);
+        Assert.DoesNotContain(later.Warnings, w => w.Code == "HDIOV2009");
     }
 
     [Fact]

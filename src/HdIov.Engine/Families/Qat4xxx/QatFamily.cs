@@ -140,7 +140,7 @@ internal sealed class QatFamily : IDeviceFamily
         return config is null || config.NumberAdis == 0 || service is null || !config.Services.Contains(service);
     }
 
-    public void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group) => QatPlanner.PlanRelease(context, pf, file, group);
+    public bool PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group) => QatPlanner.PlanRelease(context, pf, file, group);
 
     /// <summary>
     /// The PF's <c>/etc/4xxx_devN.conf</c>: the out-of-tree driver numbers its devices in probe order, which for the

@@ -134,10 +134,11 @@ internal static class QatPlanner
     /// <summary>
     /// A released PF gets the config file it had before the engine first rewrote it and is restarted, unless the file
     /// is already that text and the device runs it (no VDEV types registered while the recorded config has no ADIs).
-    /// The restart destroys every mdev on the PF, so one the release does not remove (the engine did not create it, or
-    /// it was created on request) refuses the plan (HDIOV2009), as it refuses a reconfiguration.
+    /// The restart destroys every mdev on the PF, so while one stays that the release does not remove (the engine did
+    /// not create it, or it was created on request), the PF keeps its configuration with a warning (HDIOV2009) and the
+    /// ledger keeps the record: the give-back happens in the first plan after that VDEV is gone.
     /// </summary>
-    public static void PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group)
+    public static bool PlanRelease(PlanContext context, PciFunction pf, ConfigFileBaseline file, string group)
     {
         var (qatIndex, config) = QatFamily.ConfigOf(context.State, pf);
         var original = file.Text is null ? null : QatConfigParser.Parse(qatIndex, file.Path, file.Text);
@@ -145,21 +146,20 @@ internal static class QatPlanner
         var same = config?.Text == file.Text && (original is null || original.NumberAdis > 0 || !registered);
         if (same)
         {
-            return;
+            return true;
         }
 
         var parent = pf.Address.ToString();
-        foreach (var mdev in context.State.Mdevs.Where(m => m.Parent == parent && !context.RemovedMdevs.Contains(m.Uuid)))
+        var staying = context.State.Mdevs.Where(m => m.Parent == parent && !context.RemovedMdevs.Contains(m.Uuid)).ToList();
+        if (staying.Count > 0)
         {
-            var target = context.TargetsByParent.GetValueOrDefault(parent);
-            var location = target?.Entry.Location ?? (context.Spec.SourceFile is { } source ? new SourceLocation(source, 1, 1) : null);
-            context.Problems.Add(new Diagnostic(
+            context.WarnAtEntryOrDocument(
                 DiagnosticCodes.UnownedInTheWay,
-                DiagnosticSeverity.Error,
-                $"{target?.Label ?? parent}: giving the PF back restarts {QatSiovBackend.DeviceName(qatIndex)} and would destroy {mdev.Type} {mdev.Uuid}, which the release does not remove",
-                "remove that VDEV first (Remove-HdIovVirtualDevice, or mdevctl stop/undefine for one the engine did not create), then apply again",
-                location,
-                target?.KeyPath ?? "spec.devices"));
+                $"{pf.Address} keeps its QAT configuration for now: giving it back restarts {QatSiovBackend.DeviceName(qatIndex)}, which would destroy "
+                + $"{string.Join(", ", staying.Select(m => $"{m.Type} {m.Uuid}"))}, not removed by this release",
+                "remove those VDEVs (Remove-HdIovVirtualDevice, or mdevctl stop/undefine for one the engine did not create), then apply again to give the PF back",
+                context.TargetsByParent.GetValueOrDefault(parent));
+            return false;
         }
 
         context.Add(new PendingStep(
@@ -169,6 +169,7 @@ internal static class QatPlanner
             original is null ? $"no {file.Path} (HdIov created it)" : $"services {string.Join(';', original.Services)}, NumberAdis {original.NumberAdis} (as before HdIov changed it)",
             Disruption.DeviceReset,
             $"the device entry releases {pf.Address}: its QAT configuration goes back to what it was before HdIov changed it, and restarting {QatSiovBackend.DeviceName(qatIndex)} applies it"));
+        return true;
     }
 
     private static void PlanSriov(PlanContext context, SplitTarget target, PciFunction pf, QatDeviceConfig config, int qatIndex)
