@@ -49,7 +49,7 @@
             Tags         = @('HD-IOV', 'SIOV', 'Scalable-IOV', 'SR-IOV', 'mdev', 'VFIO', 'QAT', 'E810', 'Linux', 'IaC', 'PSEdition_Core')
             ProjectUri   = 'https://github.com/hdiov-iac/HdIov.Iac'
             LicenseUri   = 'https://github.com/hdiov-iac/HdIov.Iac/blob/main/LICENSE'
-            ReleaseNotes = 'First release: inventory and readiness findings, spec documents with plans and idempotent converges (BIOS/IOMMU scalable mode, QAT 4xxx, E810, DSA/IAA, SR-IOV VFs, any mdev parent), VDEV attachments to VMs and containers with the devices' holders respected and given back on release, fleet rollouts in waves over local host roots and SSH with JUnit, Markdown and JSON reports, and simulated hosts to rehearse on. Needs PowerShell 7.6 on Linux.'
+            ReleaseNotes = 'First release: inventory and readiness findings, spec documents with plans and idempotent converges (BIOS/IOMMU scalable mode, QAT 4xxx, E810, DSA/IAA, SR-IOV VFs, any mdev parent), VDEV attachments to VMs and containers, devices in use left alone and devices given back on release, fleet rollouts in waves over local host roots and SSH with JUnit, Markdown and JSON reports, and simulated hosts to rehearse on. Needs PowerShell 7.6 on Linux.'
         }
     }
 }
