@@ -53,6 +53,15 @@ internal sealed class PlanContext(HostSpec spec, HostState state, PlanScope scop
     /// <summary>True when this plan (or an earlier apply) sets intel_iommu=on,sm_on that the running kernel does not have yet.</summary>
     public bool ScalableModeAfterReboot { get; set; }
 
+    /// <summary>True when this plan (or an earlier apply) enables VT-d in the firmware, which the next boot brings.</summary>
+    public bool VtdAfterReboot { get; set; }
+
+    /// <summary>
+    /// True when the host has no VT-d unit now but the next boot brings them: VT-d enabled in the firmware, or a
+    /// DMAR table the kernel ignored until the intel_iommu= arguments this plan sets.
+    /// </summary>
+    public bool IommuAfterReboot => ScalableModeAfterReboot && (VtdAfterReboot || State.Dmar is not null);
+
     /// <summary>
     /// The device entries whose VDEVs wait for a reboot, each with what the reboot brings (scalable mode); their
     /// attachments wait with them instead of failing to resolve (<see cref="RebootDeferral"/>).

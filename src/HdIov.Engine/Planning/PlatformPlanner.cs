@@ -145,6 +145,11 @@ internal static class PlatformPlanner
                 continue;
             }
 
+            if (key == "settings.vtd" && value == "enabled" && (attribute.CurrentValue != spelled || context.State.Platform.FirmwarePendingReboot))
+            {
+                context.VtdAfterReboot = true;
+            }
+
             if (attribute.CurrentValue != spelled)
             {
                 context.Add(new PendingStep(

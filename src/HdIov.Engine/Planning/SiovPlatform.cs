@@ -18,15 +18,17 @@ internal static class SiovPlatform
             return true;
         }
 
+        var noUnits = state.IommuUnits.IsDefaultOrEmpty;
         if (context.ScalableModeAfterReboot && blocker.Code == DiagnosticCodes.ScalableModeOff
-            && state.IommuUnits.All(u => u.Ecap.ScalableMode && u.Ecap.Pasid))
+            && (noUnits ? context.IommuAfterReboot : state.IommuUnits.All(u => u.Ecap.ScalableMode && u.Ecap.Pasid)))
         {
+            var reboot = noUnits ? "the reboot that turns on VT-d and scalable mode" : "the reboot that turns on scalable mode";
             context.Warn(
                 DiagnosticCodes.ScalableModeOff,
-                $"{target.Label}: {backend} is planned after the reboot that turns on scalable mode",
+                $"{target.Label}: {backend} is planned after {reboot}",
                 "reboot the host, then apply the spec again",
                 target);
-            RebootDeferral.Defer(context, target, "the reboot that turns on scalable mode (intel_iommu=on,sm_on)");
+            RebootDeferral.Defer(context, target, $"{reboot} (intel_iommu=on,sm_on)");
         }
         else
         {

@@ -6,22 +6,31 @@ namespace HdIov.Engine.Simulation;
 /// <summary>The kernel model: BIOS.</summary>
 internal sealed partial class KernelModel
 {
+    /// <summary>
+    /// True when the BIOS settings in effect since boot publish the ACPI DMAR table (VT-d enabled). Without it the
+    /// kernel finds no remapping unit: no dmar units, no IOMMU groups, and intel_iommu=on has nothing to turn on.
+    /// </summary>
+    private bool DmarPresent() => !BootedEffects().Any(e => e.DmarAbsent);
+
     /// <summary>A unit's ECAP as the firmware reports it under the BIOS settings in effect since boot.</summary>
     private ulong Ecap(IommuUnitData unit)
     {
         var ecap = Hex.Parse(unit.Ecap, "ecap");
-        foreach (var attribute in Data.Firmware?.Attributes ?? [])
+        foreach (var effect in BootedEffects())
         {
-            var value = _state.FirmwareBooted.GetValueOrDefault(attribute.Name, attribute.Current);
-            foreach (var effect in (attribute.Effects ?? []).Where(e => e.Value == value))
-            {
-                ecap |= effect.EcapSet is null ? 0 : Hex.Parse(effect.EcapSet, "ecapSet");
-                ecap &= effect.EcapClear is null ? ulong.MaxValue : ~Hex.Parse(effect.EcapClear, "ecapClear");
-            }
+            ecap |= effect.EcapSet is null ? 0 : Hex.Parse(effect.EcapSet, "ecapSet");
+            ecap &= effect.EcapClear is null ? ulong.MaxValue : ~Hex.Parse(effect.EcapClear, "ecapClear");
         }
 
         return ecap;
     }
+
+    /// <summary>The effects of the attribute values the host booted with.</summary>
+    private IEnumerable<FirmwareEffectData> BootedEffects() =>
+        (Data.Firmware?.Attributes ?? []).SelectMany(a => (a.Effects ?? []).Where(e => e.Value == _state.FirmwareBooted.GetValueOrDefault(a.Name, a.Current)));
+
+    /// <summary>The IOMMU group a newly found PCI function joins, or null when no VT-d unit translates for it.</summary>
+    private int? NextPciGroup() => DmarPresent() ? _state.NextIommuGroup++ : null;
 
     private void SetFirmwareAttribute(FirmwareData firmware, string name, string value, string hostPath)
     {

@@ -38,7 +38,7 @@ internal sealed partial class KernelModel
         var hasPasid = function.Template.ExtendedCapabilities.Any(c => c.Id == "pasid");
         var bar0 = function.Template.Bars.FirstOrDefault(b => b.Index == 0);
         var barOk = mdev.MinBar0Size is null || (bar0 is not null && Hex.Parse(bar0.Size, "bar size") >= Hex.Parse(mdev.MinBar0Size, "minBar0Size"));
-        var units = Data.Iommu.Units.All(u => (Ecap(u) & (EcapSmts | EcapPasid)) == (EcapSmts | EcapPasid));
+        var units = DmarPresent() && Data.Iommu.Units.All(u => (Ecap(u) & (EcapSmts | EcapPasid)) == (EcapSmts | EcapPasid));
         return hasPasid && barOk && units && ScalableModeRequested();
     }
 

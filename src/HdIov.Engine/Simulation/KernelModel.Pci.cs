@@ -24,7 +24,8 @@ internal sealed partial class KernelModel
         return target is null ? null : Path.GetFileName(target);
     }
 
-    private int GroupOf(string directory) => int.Parse(Path.GetFileName(_tree.LinkTarget($"{directory}/iommu_group")!), CultureInfo.InvariantCulture);
+    private int? GroupOf(string directory) =>
+        _tree.LinkTarget($"{directory}/iommu_group") is { } group ? int.Parse(Path.GetFileName(group), CultureInfo.InvariantCulture) : null;
 
     private string? DefaultDriver(string bdf)
     {
@@ -75,20 +76,28 @@ internal sealed partial class KernelModel
         }
     }
 
-    private void Attach(string bdf, string driver)
+    /// <summary>Binds <paramref name="driver"/>; false when its probe fails (vfio-pci refuses a device in no IOMMU group with -EINVAL).</summary>
+    private bool Attach(string bdf, string driver)
     {
         var dir = DeviceDirectory(bdf);
+        if (driver == VfioPci && GroupOf(dir) is null)
+        {
+            return false;
+        }
+
         _tree.Link($"{dir}/driver", $"/sys/bus/pci/drivers/{driver}");
         _tree.Link($"/sys/bus/pci/drivers/{driver}/{bdf}", dir);
         if (driver == VfioPci)
         {
-            AddVfioGroup(GroupOf(dir));
+            AddVfioGroup(GroupOf(dir)!.Value);
         }
 
         if (_machine.Find(bdf) is { Template.Mdev: not null } function && function.Template.Driver == driver)
         {
             StartParent(function);
         }
+
+        return true;
     }
 
     private void Detach(string bdf)
@@ -139,7 +148,11 @@ internal sealed partial class KernelModel
                     throw HostIoException.FromErrno(Errno.ENODEV, hostPath, "write");
                 }
 
-                Attach(argument, driver);
+                if (!Attach(argument, driver))
+                {
+                    throw HostIoException.FromErrno(Errno.EINVAL, hostPath, "write");
+                }
+
                 break;
             default:
                 DynamicId(driver, attribute, argument, hostPath);
@@ -253,7 +266,7 @@ internal sealed partial class KernelModel
         {
             var vf = SimulatedMachine.VfAddress(pf, i);
             var dir = SimulatedMachine.DeviceDirectory(vf, pf.Address);
-            TreeBuilder.RenderFunction(_tree, vf, dir, sriov.VfTemplate, pf.NumaNode, SimulatedMachine.VfBars(pf, i), null, _state.NextIommuGroup++);
+            TreeBuilder.RenderFunction(_tree, vf, dir, sriov.VfTemplate, pf.NumaNode, SimulatedMachine.VfBars(pf, i), null, NextPciGroup());
             _tree.Link($"{dir}/physfn", pf.Directory);
             _tree.Link($"{pf.Directory}/virtfn{i}", dir);
             created.Add(vf.ToString());
@@ -281,7 +294,11 @@ internal sealed partial class KernelModel
 
             Detach(vf);
             var dir = DeviceDirectory(vf);
-            _tree.Remove($"/sys/kernel/iommu_groups/{GroupOf(dir)}");
+            if (GroupOf(dir) is { } group)
+            {
+                _tree.Remove($"/sys/kernel/iommu_groups/{group}");
+            }
+
             _tree.Remove($"/sys/bus/pci/devices/{vf}");
             _tree.Remove(dir);
             _tree.Remove($"{pf.Directory}/virtfn{i}");

@@ -61,10 +61,10 @@ internal sealed partial class KernelModel
         }
 
         _state.FirmwareBooted = new Dictionary<string, string>(_state.Firmware, StringComparer.Ordinal);
-        TreeBuilder.BuildVolatile(_tree, _machine, cmdline, Ecap, _state.Firmware);
+        TreeBuilder.BuildVolatile(_tree, _machine, cmdline, DmarPresent() ? Ecap : null, _state.Firmware);
         foreach (var f in _machine.Functions)
         {
-            TreeBuilder.RenderFunction(_tree, f.Address, f.Directory, f.Template, f.NumaNode, f.Bars, f.Sriov, _state.NextIommuGroup++);
+            TreeBuilder.RenderFunction(_tree, f.Address, f.Directory, f.Template, f.NumaNode, f.Bars, f.Sriov, NextPciGroup());
         }
 
         foreach (var f in _machine.Functions)

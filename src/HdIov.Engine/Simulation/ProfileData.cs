@@ -126,5 +126,8 @@ internal sealed record FirmwareAttributeData(
     string Current,
     IReadOnlyList<FirmwareEffectData>? Effects = null);
 
-/// <summary>What a BIOS value does to the VT-d units' ECAP at boot.</summary>
-internal sealed record FirmwareEffectData(string Value, string? EcapSet = null, string? EcapClear = null);
+/// <summary>
+/// What a BIOS value does at boot: bits it sets or clears in the VT-d units' ECAP, or (<paramref name="DmarAbsent"/>,
+/// VT-d disabled) no ACPI DMAR table at all, so the kernel finds no VT-d unit and puts no device in an IOMMU group.
+/// </summary>
+internal sealed record FirmwareEffectData(string Value, string? EcapSet = null, string? EcapClear = null, bool DmarAbsent = false);

@@ -27,8 +27,11 @@ internal static class TreeBuilder
         tree.MakeDirectory("/var/lib");
     }
 
-    /// <summary>Everything a freshly booted kernel shows before drivers bind: no mdevs, no VFs, no driver links.</summary>
-    public static void BuildVolatile(SimTree tree, SimulatedMachine machine, string cmdline, Func<IommuUnitData, ulong> ecapOf, IReadOnlyDictionary<string, string> stored)
+    /// <summary>
+    /// Everything a freshly booted kernel shows before drivers bind: no mdevs, no VFs, no driver links. A null
+    /// <paramref name="ecapOf"/> is firmware with VT-d disabled: no DMAR table and no dmar units.
+    /// </summary>
+    public static void BuildVolatile(SimTree tree, SimulatedMachine machine, string cmdline, Func<IommuUnitData, ulong>? ecapOf, IReadOnlyDictionary<string, string> stored)
     {
         var data = machine.Data;
         tree.Text("/proc/cmdline", cmdline + "\n");
@@ -39,7 +42,11 @@ internal static class TreeBuilder
         tree.Text(KernelPaths.BootId, Guid.NewGuid().ToString("D") + "\n");
         tree.Text("/proc/version", $"Linux version {data.KernelRelease} (simulated host, profile {data.Name})\n");
         BuildNodes(tree, data);
-        BuildIommu(tree, machine, ecapOf);
+        tree.MakeDirectory("/sys/class/iommu");
+        if (ecapOf is not null)
+        {
+            BuildIommu(tree, machine, ecapOf);
+        }
 
         tree.MakeDirectory("/sys/bus/pci/devices");
         tree.Text("/sys/bus/pci/drivers_probe", string.Empty);
@@ -72,8 +79,8 @@ internal static class TreeBuilder
         }
     }
 
-    /// <summary>Writes one PCI function's sysfs directory and its bus and IOMMU-group links.</summary>
-    public static void RenderFunction(SimTree tree, PciAddress address, string directory, DeviceTemplateData template, int numaNode, IReadOnlyDictionary<int, ulong> bars, SriovPlan? sriov, int group)
+    /// <summary>Writes one PCI function's sysfs directory and its bus and IOMMU-group links (none when <paramref name="group"/> is null: no IOMMU).</summary>
+    public static void RenderFunction(SimTree tree, PciAddress address, string directory, DeviceTemplateData template, int numaNode, IReadOnlyDictionary<int, ulong> bars, SriovPlan? sriov, int? group)
     {
         string Id(string hex, int digits) => "0x" + Hex.Parse(hex, "id").ToString("x" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "\n";
 
@@ -107,7 +114,10 @@ internal static class TreeBuilder
 
         tree.Link($"{directory}/subsystem", "/sys/bus/pci");
         tree.Link($"/sys/bus/pci/devices/{address}", directory);
-        AddToGroup(tree, group, directory, address.ToString());
+        if (group is { } number)
+        {
+            AddToGroup(tree, number, directory, address.ToString());
+        }
     }
 
     public static void AddToGroup(SimTree tree, int group, string deviceDirectory, string deviceName)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Execution;
@@ -50,6 +51,58 @@ public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFi
         var asym = new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == "qat/0/asym/0").Uuid!.Value;
         Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HostWhoseFirmwareHasVtdDisabled_PlansTheBiosSwitchAndArguments_DefersWhatNeedsTheIommu_ThenConvergesAfterTheReboot()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        sim.Host.WriteAttribute(VtdAttribute, "Disabled");
+        BootWith(sim, "quiet");
+        Assert.False(sim.Host.Exists("/sys/firmware/acpi/tables/DMAR"));
+        Assert.Empty(sim.Host.ListDirectory("/sys/class/iommu"));
+        Assert.Empty(sim.Host.ListDirectory("/sys/kernel/iommu_groups"));
+        var observed = new HostObserver(sim.Host).Observe();
+        Assert.Contains(observed.Findings, f => f.Code == "HDIOV4001" && f.Level == ReadinessLevel.Blocker && f.Subject == "BIOS");
+        var spec = MainExample(libvirtd.DefineDomain("vm01-" + Guid.NewGuid().ToString("N")[..6]));
+        // The host's firmware-attributes class (no BMC needed) exposes VT-d among the example's switches.
+        var bios = spec.Platform.Bios!;
+        spec = spec with { Platform = spec.Platform with { Bios = bios with { Source = BiosSource.FirmwareAttributes, Settings = bios.Settings.Where(s => s.Key == "vtd").ToImmutableSortedDictionary() } } };
+        using var machines = Map(sim);
+
+        var plan = Plan(sim, spec, machines);
+
+        var vtd = Assert.Single(plan.Steps, s => s.Operation is SetFirmwareAttribute);
+        Assert.Equal(new SetFirmwareAttribute("hdiov-sim-bios", "VTdSupport", "Disabled", "Enabled"), vtd.Operation);
+        Assert.Equal(Disruption.HostReboot, vtd.Disruption);
+        Assert.Contains(plan.Steps, s => s.Operation is SetBootArguments b && b.After.Contains("intel_iommu=on,sm_on", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Steps, s => s.Operation is CreateMdev or AttachVdevToVm or SetVfCount or BindVfDriver);
+        Assert.Contains(plan.Warnings, w => w.Code == "HDIOV2005" && w.Message.Contains("vfio-pci", StringComparison.Ordinal) && w.Message.Contains("the reboot that turns on VT-d", StringComparison.Ordinal));
+        var deferred = plan.Warnings.Where(w => w.Code == "HDIOV2005" && w.Message.StartsWith("attaching VDEV", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, deferred.Count);
+        Assert.All(deferred, w => Assert.Contains("waits for the reboot that turns on VT-d and scalable mode", w.Message, StringComparison.Ordinal));
+
+        var first = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan);
+        Assert.Empty(first.Deferred);
+        Assert.Equal("1", sim.Host.ReadText("/sys/class/firmware-attributes/hdiov-sim-bios/attributes/pending_reboot").Trim());
+        Assert.Empty(sim.Host.ListDirectory("/sys/class/iommu"));
+
+        sim.Host.Reboot();
+        Assert.True(sim.Host.Exists("/sys/firmware/acpi/tables/DMAR"));
+        Assert.NotEmpty(sim.Host.ListDirectory("/sys/class/iommu"));
+        var second = Plan(sim, spec, machines);
+        Assert.DoesNotContain(second.Warnings, w => w.Code == "HDIOV2005");
+        Assert.DoesNotContain(second.Steps, s => s.Operation is SetFirmwareAttribute or SetBootArguments);
+        Assert.Equal(2, second.Steps.Count(s => s.Operation is AttachVdevToVm));
+        var result = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(second);
+
+        Assert.True(result.Converged);
+        Assert.Empty(Plan(sim, spec, machines).Steps);
+        var vm = spec.Attachments.Single(a => a.Vm is not null).Vm!.Name;
+        var asym = new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == "qat/0/asym/0").Uuid!.Value;
+        Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
+    }
+
+    private const string VtdAttribute = "/sys/class/firmware-attributes/hdiov-sim-bios/attributes/VTdSupport/current_value";
 
     private static void BootWith(TemporarySimulatedHost sim, string arguments)
     {

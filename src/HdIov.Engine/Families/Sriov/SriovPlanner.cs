@@ -11,6 +11,8 @@ namespace HdIov.Engine.Families.Sriov;
 /// </summary>
 internal static class SriovPlanner
 {
+    private const string VfioPci = "vfio-pci";
+
     public static void Plan(PlanContext context, SplitTarget target, int desired, string? driver, StepPhase countPhase = StepPhase.Create)
     {
         var pf = target.Function!;
@@ -35,6 +37,17 @@ internal static class SriovPlanner
                 $"set vfs.count to {sriov.TotalVfs} or less",
                 target,
                 ".vfs.count");
+            return;
+        }
+
+        if (driver == VfioPci && context.State.IommuUnits.IsDefaultOrEmpty && context.IommuAfterReboot)
+        {
+            context.Warn(
+                DiagnosticCodes.ScalableModeOff,
+                $"{target.Label}: VFs for {VfioPci} are planned after the reboot that turns on VT-d: {VfioPci} only binds a device in an IOMMU group",
+                "reboot the host, then apply the spec again",
+                target);
+            RebootDeferral.Defer(context, target, "the reboot that turns on VT-d");
             return;
         }
 
