@@ -118,12 +118,14 @@ internal static class RemoteScripts
             catch {
                 $refused = @($_)
             }
-            $blocker = @((Get-HdIovHost).Findings | Where-Object Level -eq 'Blocker') | Select-Object -First 1
+            # The local transport's rule: a missing scalable mode or PASID blocks only a spec that needs them.
+            $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdIov.Engine' } | Select-Object -First 1
+            $blocker = $engine.GetType('HdIov.Engine.Fleet.Rollout.LocalFleetTarget', $true)::ReadinessBlocker($HostName, (Get-HdIovRolloutRoot), $SpecYaml)
             if (@($refused).Count -gt 0) {
                 $reason = 'the spec cannot be planned: ' + ((@($refused) | ForEach-Object { $e = ConvertTo-HdIovRolloutError $_; "$($e.Code): $($e.Message)" }) -join '; ')
             }
             elseif ($blocker) {
-                $reason = "readiness blocker $($blocker.Code) on $($blocker.Subject): $($blocker.Message)"
+                $reason = "readiness blocker $blocker"
             }
             elseif (-not $conforms) {
                 $first = @(Test-HdIovHostState -Path $Path -Detailed -WarningAction SilentlyContinue) | Select-Object -First 1

@@ -242,6 +242,25 @@ public sealed class LocalFleetTarget : IFleetTarget
     }
 
     /// <summary>
+    /// The first readiness blocker of the host at <paramref name="root"/> that concerns <paramref name="specYaml"/>, as
+    /// "CODE on SUBJECT: message", or null (none, or a spec that does not load): the rule of <see cref="CheckHealth"/>,
+    /// for a health check made on the host by other means (the ssh transport's remote session).
+    /// </summary>
+    public static string? ReadinessBlocker(string hostName, string root, string specYaml)
+    {
+        using var target = new LocalFleetTarget(hostName, root);
+        var (spec, _) = target.Load(specYaml);
+        if (spec is null)
+        {
+            return null;
+        }
+
+        target.Connect(CancellationToken.None);
+        using var session = target.Open(CancellationToken.None);
+        return Blocker(spec, session.Observe(spec)) is { } blocker ? $"{blocker.Code} on {blocker.Subject}: {blocker.Message}" : null;
+    }
+
+    /// <summary>
     /// The first readiness blocker that concerns the spec: any, except that a missing scalable mode or PASID blocks
     /// only a spec that asks for scalable mode or selects a parent whose VDEVs need PASIDs (an mtty or SR-IOV host
     /// does not care).
