@@ -198,6 +198,14 @@ public sealed class FleetRollout
                 continue;
             }
 
+            // A slot freed by a host that stopped for the cancellation can win against the cancellation itself.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throttle.Release();
+                Record(Result(host, HostRolloutStatus.Skipped, TimeSpan.Zero, message: "the rollout was cancelled before this host was reached"));
+                continue;
+            }
+
             string? halt;
             lock (_gate)
             {
