@@ -213,7 +213,7 @@ public abstract class HdIovCmdletBase : PSCmdlet, IDisposable
                     unconfirmed.Add(step);
                 }
             }
-            catch (Exception noPrompt) when (noPrompt is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException or PSNotImplementedException)
+            catch (Exception noPrompt) when (PromptUnavailable.Is(noPrompt))
             {
                 cannotAsk = true;
                 unconfirmed.Add(step);

@@ -177,7 +177,7 @@ public sealed class InvokeHdIovFleetRolloutCommand : HdIovFleetCmdletBase
             WriteWarning("Nothing was rolled out: the reboots were declined.");
             return false;
         }
-        catch (Exception noPrompt) when (noPrompt is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException or PSNotImplementedException)
+        catch (Exception noPrompt) when (PromptUnavailable.Is(noPrompt))
         {
             WriteError(new ErrorRecord(
                 new InvalidOperationException($"the strategy of {fleet.Name} reboots hosts, and this session cannot ask for confirmation; nothing was rolled out"),
