@@ -149,10 +149,10 @@ Describe 'Get-HdIovDevice' -Tag Discovery {
         }
 
         It 'keeps a QAT PF configured for ADIs in siov mode when it has no VDEVs left' {
-            foreach ($vdev in (Get-HdIovHost -HostRoot $root).Vdevs | Where-Object Parent -eq '0000:70:00.0') {
+            foreach ($vdev in (Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Parent -eq '0000:70:00.0') {
                 $simulated.WriteAttribute("/sys/bus/mdev/devices/$($vdev.Uuid)/remove", '1')
             }
-            (Get-HdIovHost -HostRoot $root).Vdevs.Parent | Should -Not -Contain '0000:70:00.0'
+            (Get-HdIovHost -HostRoot $root).VirtualDevices.Parent | Should -Not -Contain '0000:70:00.0'
 
             (Get-HdIovDevice -HostRoot $root -PciAddress '0000:70:00.0').Mode | Should -Be 'siov'
         }

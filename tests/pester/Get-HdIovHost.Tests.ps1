@@ -42,12 +42,20 @@ Describe 'Get-HdIovHost' -Tag Discovery {
             $inventory.Ready | Should -BeTrue
         }
 
-        It 'converts to JSON at the default depth without truncation' {
-            $json = $inventory | ConvertTo-Json -WarningVariable truncated -WarningAction SilentlyContinue
-            $truncated | Should -BeNullOrEmpty
-            $back = $json | ConvertFrom-Json
+        It 'writes the whole inventory as JSON with -AsJson, nested rows included' {
+            $back = Get-HdIovHost -HostRoot $sprRoot -AsJson | ConvertFrom-Json
             $back.IommuUnits.Count | Should -Be $inventory.IommuUnits.Count
             $back.Devices[0].PciAddress | Should -Be $inventory.Devices[0].PciAddress
+            $qat = $back.Devices | Where-Object pciAddress -eq '0000:6b:00.0'
+            $qat.family | Should -Be 'Qat4xxx'
+            @($qat.capacity).Count | Should -Be @(($inventory.Devices | Where-Object PciAddress -eq '0000:6b:00.0').Capacity).Count
+        }
+
+        It 'returns the same objects as Get-HdIovDevice and Get-HdIovVirtualDevice' {
+            $inventory.Devices[0] | Should -BeOfType 'HdIov.PowerShell.Inventory.PhysicalFunctionInfo'
+            $inventory.Devices.PciAddress | Should -Be @(Get-HdIovDevice -HostRoot $sprRoot).PciAddress
+            $inventory.Devices.Mode | Should -Be @(Get-HdIovDevice -HostRoot $sprRoot).Mode
+            @($inventory.VirtualDevices).Count | Should -Be @(Get-HdIovVirtualDevice -HostRoot $sprRoot).Count
         }
 
         It 'formats as a readable list with one line per VT-d unit' {

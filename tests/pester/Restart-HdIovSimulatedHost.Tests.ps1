@@ -33,12 +33,12 @@ Describe 'Restart-HdIovSimulatedHost' -Tag Simulation {
         $free = (Get-HdIovHost -HostRoot $root).MdevTypes | Where-Object { $_.Available -match '^\d+$' -and [int] $_.Available -gt 0 } | Select-Object -First 1
         $free | Should -Not -BeNullOrEmpty
         $simulated.WriteAttribute("/sys/class/mdev_bus/$($free.Parent)/mdev_supported_types/$($free.Type)/create", $stray.ToString())
-        (Get-HdIovHost -HostRoot $root).Vdevs.Uuid | Should -Contain $stray
-        $declared = @((Get-HdIovHost -HostRoot $root).Vdevs | Where-Object Owned).Uuid
+        @((Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Kind -eq 'mdev').Uuid | Should -Contain $stray
+        $declared = @(@((Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Kind -eq 'mdev') | Where-Object Owned).Uuid
 
         Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false | Should -BeNullOrEmpty
 
-        $after = (Get-HdIovHost -HostRoot $root).Vdevs
+        $after = @((Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Kind -eq 'mdev')
         $after.Uuid | Should -Not -Contain $stray
         @($after | Where-Object Owned).Uuid | Sort-Object | Should -Be ($declared | Sort-Object)
         Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeExactly $true

@@ -52,10 +52,10 @@ Describe 'Set-HdIovHostState' -Tag Execution {
         }
 
         It 'creates the declared VDEVs under their spec names' {
-            $vdevs = (Get-HdIovHost -HostRoot $root).Vdevs
+            $vdevs = @((Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Kind -eq 'mdev')
             @($vdevs | Where-Object Owned).Count | Should -Be 6
-            $vdevs.Name | Should -Contain 'qat/0/asym/0'
-            $vdevs.Name | Should -Contain 'qat/1/dc/0'
+            $vdevs.VdevName | Should -Contain 'qat/0/asym/0'
+            $vdevs.VdevName | Should -Contain 'qat/1/dc/0'
             ($planned.Steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.CreateMdev') }).Operation.Uuid |
                 Should -BeIn $vdevs.Uuid
         }

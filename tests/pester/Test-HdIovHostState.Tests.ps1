@@ -70,7 +70,7 @@ Describe 'Test-HdIovHostState' -Tag Planning {
     }
 
     It 'returns $false again when a declared VDEV is removed behind its back' {
-        $victim = (Get-HdIovHost -HostRoot $root).Vdevs | Where-Object Name -eq 'qat/0/asym/0'
+        $victim = @((Get-HdIovHost -HostRoot $root).VirtualDevices | Where-Object Kind -eq 'mdev') | Where-Object VdevName -eq 'qat/0/asym/0'
         $victim | Should -Not -BeNullOrEmpty
         (Get-RawHost $root).WriteAttribute("/sys/bus/mdev/devices/$($victim.Uuid)/remove", '1')
 

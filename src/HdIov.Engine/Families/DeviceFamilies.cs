@@ -26,6 +26,14 @@ public static class DeviceFamilies
     /// <summary>The services families offer, for messages.</summary>
     public static ImmutableArray<string> AllServices { get; } = [.. All.SelectMany(f => f.Services)];
 
+    /// <summary>Each family's VDEV keys in one phrase for help and schema text, such as "a, b for F; c for G".</summary>
+    public static string VdevKeysPhrase { get; } = string.Join(
+        "; ",
+        All.Where(f => !f.SpecTypeKeys.IsEmpty).Select(f => $"{string.Join(", ", f.SpecTypeKeys.Select(k => k.Key))} for {f.Name}"));
+
+    /// <summary>The families whose PF configuration enables services, in one phrase for help and schema text.</summary>
+    public static string ServiceFamiliesPhrase { get; } = string.Join(" and ", All.Where(f => !f.Services.IsEmpty).Select(f => f.Name));
+
     /// <summary>The name of the family that drives the function.</summary>
     public static string NameOf(PciFunction function) => Of(function).Name;
 

@@ -44,18 +44,11 @@ public sealed class GetHdIovVirtualDeviceCommand : HdIovCmdletBase
         // With the domains, so each device lists the VMs that hold it as well as processes and the CDI spec.
         var session = OpenSession();
         var state = Guard(() => session.ObserveWithDomains([]), session.Root);
-        var devices = state.Mdevs
-            .Select(m => VirtualDeviceInfo.FromMdev(m, state))
-            .Concat(state.Functions.Where(f => f.IsVirtualFunction).Select(f => VirtualDeviceInfo.FromVf(f, state)))
+        var devices = VirtualDeviceInfo.AllOf(state)
             .Where(d => Parent is null || string.Equals(d.Parent, Parent.Trim(), StringComparison.OrdinalIgnoreCase))
             .Where(d => !Owned || d.Owned)
             .Where(d => Name is null || Matches(Name, d.VdevName, d.Id))
-            .Where(d => Type is null || Matches(Type, d.Type, SpecType(d)))
-            .OrderBy(d => d.Parent, StringComparer.Ordinal)
-            .ThenBy(d => d.Kind, StringComparer.Ordinal)
-            .ThenBy(d => d.VdevName is null)
-            .ThenBy(d => d.VdevName, StringComparer.Ordinal)
-            .ThenBy(d => d.Id, StringComparer.Ordinal);
+            .Where(d => Type is null || Matches(Type, d.Type, SpecType(d)));
 
         foreach (var device in devices)
         {

@@ -27,8 +27,10 @@ public sealed class NewHdIovVirtualDeviceCommand : HdIovCmdletBase
     [ValidateNotNullOrEmpty]
     public string ParentAddress { get; set; } = string.Empty;
 
-    /// <summary><para type="description">The mdev type id the parent offers (mtty-1, ice-vdcm, 4xxx-vqat_asym), or for QAT the service (sym, asym, dc).</para></summary>
-    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The mdev type id the parent offers, or for QAT the service (sym, asym, dc).")]
+    /// <summary><para type="description">The mdev type id the parent offers (Get-HdIovDevice lists them under Capacity), or the VDEV key of
+    /// the parent's family as a spec's vdevs: takes it. Tab completion offers both.</para></summary>
+    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The mdev type id the parent offers, or the VDEV key of the parent's family as a spec's vdevs: takes it.")]
+    [ArgumentCompleter(typeof(DeviceTypeCompleter))]
     [ValidateNotNullOrEmpty]
     public string Type { get; set; } = string.Empty;
 

@@ -4,9 +4,9 @@ namespace HdIov.PowerShell.Inventory;
 
 /// <summary>
 /// What <c>Get-HdIovHost</c> shows: the platform, the VT-d units, the devices that can be split, the mdev types
-/// with their free instances, the live VDEVs and the readiness findings. Every property is a scalar or a flat
-/// array of flat rows (arrays, so PowerShell can index them), so the object reads well as a list and converts
-/// to JSON at the default depth.
+/// with their free instances, the live VDEVs and VFs and the readiness findings. The devices and virtual devices are
+/// the very objects <c>Get-HdIovDevice</c> and <c>Get-HdIovVirtualDevice</c> return, so one set of property names
+/// serves all three commands; lists are arrays, so PowerShell can index them.
 /// </summary>
 public sealed class HostInventory
 {
@@ -31,12 +31,13 @@ public sealed class HostInventory
 
     public required IReadOnlyList<IommuUnitInfo> IommuUnits { get; init; }
 
-    /// <summary>Physical functions that can be split: an SR-IOV capability, the SIOV DVSEC, or an mdev parent.</summary>
-    public required IReadOnlyList<DeviceInfo> Devices { get; init; }
+    /// <summary>Physical functions that can be split, as <c>Get-HdIovDevice</c> lists them.</summary>
+    public required IReadOnlyList<PhysicalFunctionInfo> Devices { get; init; }
 
     public required IReadOnlyList<MdevTypeInfo> MdevTypes { get; init; }
 
-    public required IReadOnlyList<VdevInfo> Vdevs { get; init; }
+    /// <summary>The live VDEVs and VFs, as <c>Get-HdIovVirtualDevice</c> lists them.</summary>
+    public required IReadOnlyList<VirtualDeviceInfo> VirtualDevices { get; init; }
 
     public required IReadOnlyList<FindingInfo> Findings { get; init; }
 
@@ -45,7 +46,6 @@ public sealed class HostInventory
 
     public static HostInventory From(HostState state, string hostRoot, bool simulated)
     {
-        var parents = state.MdevParents.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var findings = state.Findings
             .OrderByDescending(f => f.Level)
             .ThenBy(f => f.Code, StringComparer.Ordinal)
@@ -64,23 +64,12 @@ public sealed class HostInventory
             Enqcmd = state.Cpu.Enqcmd,
             CommandLine = state.CommandLine.Raw,
             IommuUnits = state.IommuUnits.Select(IommuUnitInfo.From).ToArray(),
-            Devices = state.Functions
-                .Where(f => !f.IsVirtualFunction
-                    && (f.Capabilities.Sriov is not null || f.Capabilities.Siov is not null || parents.Contains(f.Address.ToString())))
-                .OrderBy(f => f.Address)
-                .Select(f => DeviceInfo.From(f, parents.Contains(f.Address.ToString())))
-                .ToArray(),
+            Devices = PhysicalFunctionInfo.AllOf(state).ToArray(),
             MdevTypes = state.MdevParents
                 .OrderBy(p => p.Name, StringComparer.Ordinal)
                 .SelectMany(p => p.Types.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => MdevTypeInfo.From(p, t)))
                 .ToArray(),
-            Vdevs = state.Mdevs
-                .Select(m => VdevInfo.From(m, state.Ledger))
-                .OrderBy(v => v.Parent, StringComparer.Ordinal)
-                .ThenBy(v => v.Name is null)
-                .ThenBy(v => v.Name, StringComparer.Ordinal)
-                .ThenBy(v => v.Uuid)
-                .ToArray(),
+            VirtualDevices = VirtualDeviceInfo.AllOf(state).ToArray(),
             Findings = findings,
             Ready = state.Findings.All(f => f.Level != ReadinessLevel.Blocker),
         };

@@ -89,6 +89,10 @@ public sealed class PhysicalFunctionInfo
         !function.IsVirtualFunction
         && (function.Capabilities.Sriov is not null || function.Capabilities.Siov is not null || state.FindParent(function.Address.ToString()) is not null);
 
+    /// <summary>Every PF that can be split, in PCI address order.</summary>
+    public static IEnumerable<PhysicalFunctionInfo> AllOf(HostState state) =>
+        state.Functions.Where(f => IsSplittable(f, state)).OrderBy(f => f.Address).Select(f => From(f, state));
+
     public static PhysicalFunctionInfo From(PciFunction function, HostState state)
     {
         var address = function.Address.ToString();

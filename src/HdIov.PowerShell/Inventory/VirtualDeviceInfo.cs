@@ -61,6 +61,17 @@ public sealed class VirtualDeviceInfo
     /// </summary>
     public string[] Holders { get; init; } = [];
 
+    /// <summary>Every live mdev and VF on the host, ordered by parent, kind, VDEV name and id.</summary>
+    public static IEnumerable<VirtualDeviceInfo> AllOf(HostState state) =>
+        state.Mdevs
+            .Select(m => FromMdev(m, state))
+            .Concat(state.Functions.Where(f => f.IsVirtualFunction).Select(f => FromVf(f, state)))
+            .OrderBy(d => d.Parent, StringComparer.Ordinal)
+            .ThenBy(d => d.Kind, StringComparer.Ordinal)
+            .ThenBy(d => d.VdevName is null)
+            .ThenBy(d => d.VdevName, StringComparer.Ordinal)
+            .ThenBy(d => d.Id, StringComparer.Ordinal);
+
     public static VirtualDeviceInfo FromMdev(MdevDevice mdev, HostState state)
     {
         var entry = state.Ledger.FindMdev(mdev.Uuid);

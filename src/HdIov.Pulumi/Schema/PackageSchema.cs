@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HdIov.Engine.Families;
 using HdIov.Pulumi.Resources;
 
 namespace HdIov.Pulumi.Schema;
@@ -96,8 +97,8 @@ internal static class PackageSchema
             ["name"] = Prop("string", "The entry's name; every VDEV is named '<name>/<PF ordinal>/<type>/<ordinal>'. Default: the resource name. Changing it re-creates the VDEVs under new names and UUIDs.", replace: true),
             ["select"] = Ref("Selector", "Which PFs: exactly one of pciAddress, pciAddresses, driver, vendor and device, or parent. Changing it re-creates the split.", replace: true),
             ["mode"] = Enum("SplitMode", "siov: VDEVs from vdevs; sriov: VFs from vfs; none: no split (what the entry owned is removed). Changing it re-creates the split.", replace: true),
-            ["services"] = Array("string", "QAT only: the services the PF's configuration enables (sym, asym, dc)."),
-            ["vdevs"] = Map("integer", "Mode siov: VDEVs per selected PF, by type (asym, sym, dc for QAT; ice-vdcm for E810; the mdev type id otherwise)."),
+            ["services"] = Array("string", $"{DeviceFamilies.ServiceFamiliesPhrase} only: the services the PF's configuration enables ({string.Join(", ", DeviceFamilies.AllServices)})."),
+            ["vdevs"] = Map("integer", $"Mode siov: VDEVs per selected PF, by type ({DeviceFamilies.VdevKeysPhrase}; the mdev type id otherwise)."),
             ["vfs"] = Ref("Vfs", "Mode sriov: VFs per PF and the driver to bind them to."),
             ["ownership"] = Enum("Ownership", "What the engine may do with devices on these PFs it did not create: keep (default), adopt, or prune."),
         },

@@ -13,16 +13,6 @@ public sealed class FamilyTokenRuleTests
 {
     private static readonly string[] Exempt = ["src/HdIov.Engine/Simulation/"];
 
-    /// <summary>
-    /// Files that still name a family and belong to parts being reworked elsewhere (the module's commands, the
-    /// provider's schema text). Each must still name one, so this list only shrinks.
-    /// </summary>
-    private static readonly string[] NotYetMoved =
-    [
-        "src/HdIov.PowerShell/Commands/NewHdIovVirtualDeviceCommand.cs",
-        "src/HdIov.Pulumi/Schema/PackageSchema.cs",
-    ];
-
     [Fact]
     public void Families_ListTokens()
     {
@@ -33,17 +23,8 @@ public sealed class FamilyTokenRuleTests
     public void Source_NamesAFamilyOnlyInItsFolder()
     {
         var violations = Violations();
-        var outside = violations.Where(v => !NotYetMoved.Contains(v.File)).ToList();
 
-        Assert.True(outside.Count == 0, Describe("a family is named outside its folder", outside));
-    }
-
-    [Fact]
-    public void NotYetMoved_StillNameAFamily()
-    {
-        var named = Violations().Select(v => v.File).ToHashSet(StringComparer.Ordinal);
-
-        Assert.All(NotYetMoved, file => Assert.True(named.Contains(file), $"{file} no longer names a family: take it off the list"));
+        Assert.True(violations.Count == 0, Describe("a family is named outside its folder", violations));
     }
 
     private static List<(string File, int Line, string Token, string Family)> Violations()
