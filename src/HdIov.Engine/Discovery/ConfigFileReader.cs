@@ -1,47 +1,12 @@
 using System.Collections.Immutable;
 using HdIov.Engine.Diagnostics;
-using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Host;
 
 namespace HdIov.Engine.Discovery;
 
-/// <summary>Configuration files under <c>/etc</c> and <c>/var</c>: QAT device configs, mdevctl definitions, the ledger.</summary>
+/// <summary>Configuration files under <c>/etc</c> and <c>/var</c>: mdevctl definitions and the ledger.</summary>
 internal static class ConfigFileReader
 {
-    public static ImmutableArray<QatDeviceConfig> ReadQatConfigs(SysfsReader sysfs, List<ReadinessFinding> problems)
-    {
-        var configs = ImmutableArray.CreateBuilder<QatDeviceConfig>();
-        foreach (var name in sysfs.Host.ListDirectory("/etc"))
-        {
-            if (QatConfigParser.IndexOf(name) is not { } index)
-            {
-                continue;
-            }
-
-            var path = HostPath.Combine("/etc", name);
-            if (sysfs.TryReadText(path) is not { } text)
-            {
-                continue;
-            }
-
-            try
-            {
-                configs.Add(QatConfigParser.Parse(index, path, text));
-            }
-            catch (FormatException error)
-            {
-                problems.Add(new ReadinessFinding(
-                    DiagnosticCodes.ReadinessQatConfig,
-                    ReadinessLevel.Warning,
-                    path,
-                    error.Message,
-                    "correct the file (sections in [brackets], Key = Value lines, # comments) or let the engine rewrite it"));
-            }
-        }
-
-        return [.. configs.OrderBy(c => c.Index)];
-    }
-
     /// <summary>mdevctl's definitions; with <paramref name="only"/>, those of these parents only.</summary>
     public static ImmutableArray<MdevctlDefinition> ReadMdevctlDefinitions(SysfsReader sysfs, List<ReadinessFinding> problems, IReadOnlySet<string>? only = null)
     {

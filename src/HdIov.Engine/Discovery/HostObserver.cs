@@ -37,9 +37,9 @@ public sealed class HostObserver
         var units = IommuReader.ReadUnits(sysfs, problems);
         var dmar = IommuReader.ReadDmar(sysfs, problems);
         var functions = PciReader.Read(sysfs, problems, cancellationToken);
-        var qatConfigs = ConfigFileReader.ReadQatConfigs(sysfs, problems);
+        var configurations = FamilyConfigurations.Read(sysfs, problems);
         var ledger = ConfigFileReader.ReadLedger(sysfs);
-        var state = new HostState(kernel, cpu, commandLine, units, dmar, functions, [], [], qatConfigs, [], ledger, [])
+        var state = new HostState(kernel, cpu, commandLine, units, dmar, functions, [], [], configurations, [], ledger, [])
         {
             KernelOptions = kernelOptions,
             Platform = PlatformReader.Read(sysfs, kernel.Release),

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Acpi;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
@@ -19,7 +18,7 @@ public sealed record HostState(
     ImmutableArray<PciFunction> Functions,
     ImmutableArray<MdevParent> MdevParents,
     ImmutableArray<MdevDevice> Mdevs,
-    ImmutableArray<QatDeviceConfig> QatConfigs,
+    FamilyConfigurations Configurations,
     ImmutableArray<MdevctlDefinition> MdevctlDefinitions,
     OwnershipLedger Ledger,
     ImmutableArray<ReadinessFinding> Findings)

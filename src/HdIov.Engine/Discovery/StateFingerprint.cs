@@ -46,9 +46,9 @@ public static class StateFingerprint
             text.Append("mdev ").Append(mdev.Uuid).Append(' ').Append(mdev.Parent).Append(' ').Append(mdev.Type).Append('\n');
         }
 
-        foreach (var config in state.QatConfigs.OrderBy(c => c.Index))
+        foreach (var (path, content) in state.Configurations.Files)
         {
-            text.Append("qat ").Append(config.Path).Append(' ').Append(config.Text.ReplaceLineEndings(" / ")).Append('\n');
+            text.Append("config ").Append(path).Append(' ').Append(content.ReplaceLineEndings(" / ")).Append('\n');
         }
 
         foreach (var definition in state.MdevctlDefinitions.OrderBy(d => d.Uuid))

@@ -31,6 +31,9 @@ internal interface IDeviceFamily
     /// </summary>
     bool VdevsUsePasid { get; }
 
+    /// <summary>Reads the family's configuration files, if it has any; problems with them become findings.</summary>
+    FamilyConfiguration? ReadConfiguration(SysfsReader sysfs, List<ReadinessFinding> problems) => null;
+
     /// <summary>True when this family drives the PF.</summary>
     bool Claims(PciFunction function);
 

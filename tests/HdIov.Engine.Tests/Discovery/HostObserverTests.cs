@@ -1,5 +1,6 @@
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Families.Qat4xxx;
 using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Host;
 using HdIov.Engine.Interop;
@@ -170,12 +171,12 @@ public sealed class HostObserverTests : IDisposable
 
         var state = Observe();
 
-        Assert.Equal([0, 1], state.QatConfigs.Select(c => c.Index));
-        var first = state.QatConfigs[0];
+        Assert.Equal([0, 1], state.Configurations.Find<QatConfigurations>()!.Devices.Select(c => c.Index));
+        var first = state.Configurations.Find<QatConfigurations>()!.Devices[0];
         Assert.Equal(("/etc/4xxx_dev0.conf", 16, 1, 1), (first.Path, first.NumberAdis, first.KernelCyInstances, first.KernelDcInstances));
         Assert.Equal(["sym", "dc"], first.Services.AsEnumerable());
         Assert.StartsWith("# QAT device 0", first.Text, StringComparison.Ordinal);
-        Assert.Equal(0, state.QatConfigs[1].NumberAdis);
+        Assert.Equal(0, state.Configurations.Find<QatConfigurations>()!.Devices[1].NumberAdis);
         var warning = Assert.Single(state.Findings, f => f.Code == DiagnosticCodes.ReadinessQatConfig);
         Assert.Contains("4xxx_dev2.conf:2", warning.Message, StringComparison.Ordinal);
     }

@@ -230,7 +230,7 @@ public sealed class ReadinessEvaluatorTests
             functions ?? [],
             parents ?? [],
             [],
-            qatConfigs ?? [],
+            new FamilyConfigurations([new QatConfigurations(qatConfigs ?? [])]),
             [],
             OwnershipLedger.Empty,
             []);

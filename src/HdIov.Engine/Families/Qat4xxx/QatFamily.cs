@@ -75,7 +75,7 @@ internal sealed class QatFamily : IDeviceFamily
                 { Sriov.NumVfs: > 0 } => (
                     string.Create(CultureInfo.InvariantCulture, $"SR-IOV is on ({pf.Sriov!.NumVfs} VFs) and the driver deactivates its ADI types while VFs exist"),
                     "set the PF to mode: siov (the engine disables the VFs first), or keep mode: sriov"),
-                _ when state.QatConfigs.IsEmpty => (
+                _ when Devices(state).IsEmpty => (
                     $"driver {pf.Driver} is bound but no /etc/4xxx_dev<N>.conf exists: the out-of-tree QAT driver (QAT20.L, built with --enable-icp-sriov=host) is not installed, and the in-tree qat_4xxx driver does SR-IOV only",
                     "install Intel's QAT20.L package for Scalable IOV; SR-IOV (mode: sriov) works with the in-tree driver"),
                 _ when config is { NumberAdis: 0 } => (
@@ -149,8 +149,12 @@ internal sealed class QatFamily : IDeviceFamily
     public static (int Index, QatDeviceConfig? Config) ConfigOf(HostState state, PciFunction function)
     {
         var index = DeviceFamilies.PhysicalFunctions(state, Instance).FindIndex(f => f.Address == function.Address);
-        return (index, index < 0 ? null : state.QatConfigs.FirstOrDefault(c => c.Index == index));
+        return (index, index < 0 ? null : Devices(state).FirstOrDefault(c => c.Index == index));
     }
+
+    public FamilyConfiguration ReadConfiguration(SysfsReader sysfs, List<ReadinessFinding> problems) => QatConfigurations.Read(sysfs, problems);
+
+    private static ImmutableArray<QatDeviceConfig> Devices(HostState state) => state.Configurations.Find<QatConfigurations>()?.Devices ?? [];
 
     private static QatFamily Instance => DeviceFamilies.All.OfType<QatFamily>().First();
 }
