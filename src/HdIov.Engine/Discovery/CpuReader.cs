@@ -18,22 +18,27 @@ internal static class CpuReader
             return 0;
         }
 
+        // A two-socket host lists hundreds of processors: walk the text without splitting it into strings.
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var processors = 0;
-        foreach (var line in cpuinfo.Split('\n'))
+        foreach (var line in cpuinfo.AsSpan().EnumerateLines())
         {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var colon = line.IndexOf(':');
             if (colon < 0)
             {
                 continue;
             }
 
             var key = line[..colon].Trim();
-            if (key == "physical id")
+            if (key.SequenceEqual("physical id"))
             {
-                ids.Add(line[(colon + 1)..].Trim());
+                var id = line[(colon + 1)..].Trim();
+                if (!ids.GetAlternateLookup<ReadOnlySpan<char>>().Contains(id))
+                {
+                    ids.Add(id.ToString());
+                }
             }
-            else if (key == "processor")
+            else if (key.SequenceEqual("processor"))
             {
                 processors++;
             }

@@ -95,9 +95,11 @@ internal static class MdevReader
                     var directory = HostPath.Combine(DevicesDirectory, uuid.ToString("D"));
                     try
                     {
-                        if (sysfs.Host.Exists(directory))
+                        // The group link is read first: only a device without one needs asking whether it is still there.
+                        var group = sysfs.LinkName(directory + "/iommu_group");
+                        if (group is not null || sysfs.Host.Exists(directory))
                         {
-                            devices.Add(new MdevDevice(uuid, parent.Name, type.Id, SysfsReader.ParseInt(sysfs.LinkName(directory + "/iommu_group"))));
+                            devices.Add(new MdevDevice(uuid, parent.Name, type.Id, SysfsReader.ParseInt(group)));
                         }
                     }
                     catch (HostIoException error) when (SysfsReader.IsGone(error))

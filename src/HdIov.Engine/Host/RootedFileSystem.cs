@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Text;
 using HdIov.Engine.Interop;
 
@@ -28,11 +29,7 @@ public sealed class RootedFileSystem
         return Root == "/" ? hostPath : Root + hostPath;
     }
 
-    public bool Exists(string path)
-    {
-        var physical = Physical(path);
-        return File.Exists(physical) || Directory.Exists(physical);
-    }
+    public bool Exists(string path) => System.IO.Path.Exists(Physical(path));
 
     public bool IsDirectory(string path) => Directory.Exists(Physical(path));
 
@@ -48,16 +45,14 @@ public sealed class RootedFileSystem
             return [];
         }
 
-        var names = new DirectoryInfo(physical).EnumerateFileSystemInfos().Select(i => i.Name).ToList();
+        // Names straight from the directory entries: a FileSystemInfo per entry would stat every symbolic link, and
+        // sysfs directories are mostly links.
+        var names = new FileSystemEnumerable<string>(physical, (ref entry) => entry.FileName.ToString()).ToList();
         names.Sort(StringComparer.Ordinal);
         return names;
     }
 
-    public string? ReadLink(string path)
-    {
-        var info = new FileInfo(Physical(path));
-        return info.Exists || Directory.Exists(info.FullName) || info.LinkTarget is not null ? info.LinkTarget : null;
-    }
+    public string? ReadLink(string path) => NativeIo.TryReadLink(Physical(path), path);
 
     public string ResolvePath(string path)
     {
@@ -84,7 +79,7 @@ public sealed class RootedFileSystem
             }
 
             var candidate = "/" + string.Join('/', resolved.Append(segment));
-            var target = new FileInfo(Physical(candidate)).LinkTarget;
+            var target = NativeIo.TryReadLink(Physical(candidate), candidate);
             if (target is null)
             {
                 resolved.Add(segment);

@@ -81,6 +81,26 @@ internal static class NativeIo
             : throw HostIoException.FromErrno(errno, hostPath, "flock");
     }
 
+    /// <summary>
+    /// A symbolic link's target in one readlink(2), or null when the path is not a link or does not exist: sysfs walks
+    /// read several links per device, and asking first whether each exists would triple the system calls.
+    /// </summary>
+    public static unsafe string? TryReadLink(string physicalPath, string hostPath)
+    {
+        const int Size = 4096;
+        var buffer = stackalloc byte[Size];
+        var length = Libc.ReadLink(physicalPath, buffer, Size);
+        if (length >= 0)
+        {
+            return Encoding.UTF8.GetString(buffer, (int)length);
+        }
+
+        var errno = LastErrno();
+        return errno is Errno.ENOENT or Errno.EINVAL or Errno.ENOTDIR
+            ? null
+            : throw HostIoException.FromErrno(errno, hostPath, "readlink");
+    }
+
     public static unsafe KernelRelease Uname()
     {
         var buffer = stackalloc byte[Libc.UtsNameSize];

@@ -56,6 +56,35 @@ public sealed class LinuxHostTests : IDisposable
         Assert.Equal("inside", host.ReadText(host.ResolvePath("/sys/escape") + "/marker"));
     }
 
+    [Fact]
+    public void ReadLink_GivesTheTargetOfALinkEvenDangling_AndNullForAFileOrNothing()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "sys"));
+        File.WriteAllText(Path.Combine(_root, "sys", "file"), "1");
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "group"), "../kernel/iommu_groups/7");
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "dangling"), "../gone");
+        var host = new LinuxHost(_root);
+
+        Assert.Equal("../kernel/iommu_groups/7", host.ReadLink("/sys/group"));
+        Assert.Equal("../gone", host.ReadLink("/sys/dangling"));
+        Assert.Null(host.ReadLink("/sys/file"));
+        Assert.Null(host.ReadLink("/sys/missing"));
+        Assert.Null(host.ReadLink("/sys/file/under-a-file"));
+    }
+
+    [Fact]
+    public void ListDirectory_NamesLinksWithoutFollowingThem_InOrdinalOrder()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "sys", "devices", "b"));
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "devices", "C"), "b");
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "devices", "a"), "../nowhere");
+        File.WriteAllText(Path.Combine(_root, "sys", "devices", "uevent"), string.Empty);
+        var host = new LinuxHost(_root);
+
+        Assert.Equal(["C", "a", "b", "uevent"], host.ListDirectory("/sys/devices"));
+        Assert.Empty(host.ListDirectory("/sys/missing"));
+    }
+
     [Theory]
     [InlineData("relative/path")]
     [InlineData("/sys/../etc/shadow")]
