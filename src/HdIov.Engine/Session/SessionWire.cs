@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HdIov.Engine.Discovery;
+using HdIov.Engine.Host;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Platform.Redfish;
@@ -68,33 +69,53 @@ public static class SessionWire
     /// failure the engine foresees (a refused spec, a failed step, a busy host) is part of the reply; anything else is
     /// thrown, as from a local session.
     /// </summary>
+    /// <summary>
+    /// Runs <paramref name="requestJson"/> on the host at <paramref name="root"/> and answers with the reply's JSON. A
+    /// failure the engine foresees (a refused spec, a failed step, a busy host) is part of the reply; anything else is
+    /// thrown, as from a local session.
+    /// </summary>
     public static string Handle(string root, string requestJson, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var request = ReadRequest(requestJson);
         try
         {
-            using var session = HostSession.Open(root, new SessionOptions
+            var host = HostFactory.Open(root);
+            try
             {
-                HostName = request.HostName,
-                Libvirt = request.Libvirt,
-                BmcAccount = request.BmcAccount,
-                BmcEndpoint = request.BmcEndpoint,
-                StalePlanAttempts = request.StalePlanAttempts,
-                Cancellation = cancellationToken,
-            });
-            var reply = request.Operation switch
+                return Write(Run(host, request, cancellationToken));
+            }
+            finally
             {
-                SessionOperation.Observe => new SessionReply { State = session.Observe() },
-                SessionOperation.ObserveForSpec => new SessionReply { State = session.Observe(SpecOf(request), request.Scope) },
-                _ => new SessionReply { Converged = session.Converge(SpecOf(request), request.Scope, request.Apply) },
-            };
-            return Write(reply);
+                (host as IDisposable)?.Dispose();
+            }
         }
         catch (Exception error) when (SessionFailure.Of(error) is { } failure)
         {
             return Write(new SessionReply { Failure = failure });
         }
+    }
+
+    /// <summary>Runs <paramref name="request"/> in a session on <paramref name="host"/>; the engine's exceptions are thrown as they are.</summary>
+    public static SessionReply Run(IHost host, SessionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        using var session = new HostSession(host, new SessionOptions
+        {
+            HostName = request.HostName,
+            Libvirt = request.Libvirt,
+            BmcAccount = request.BmcAccount,
+            BmcEndpoint = request.BmcEndpoint,
+            StalePlanAttempts = request.StalePlanAttempts,
+            Cancellation = cancellationToken,
+        });
+        return request.Operation switch
+        {
+            SessionOperation.Observe => new SessionReply { State = session.Observe() },
+            SessionOperation.ObserveForSpec => new SessionReply { State = session.Observe(SpecOf(request), request.Scope) },
+            _ => new SessionReply { Converged = session.Converge(SpecOf(request), request.Scope, request.Apply) },
+        };
     }
 
     private static HostSpec SpecOf(SessionRequest request) =>

@@ -1,0 +1,110 @@
+using HdIov.Engine.Execution;
+using HdIov.Engine.Planning;
+using HdIov.Engine.Platform.Redfish;
+using HdIov.Engine.Session;
+using HdIov.Engine.Spec;
+using HdIov.Engine.Tests.Testing;
+
+namespace HdIov.Engine.Tests.Session;
+
+/// <summary>One session call and its reply as JSON: what a front reaching a host over a transport reads must be what a local session gives.</summary>
+public sealed class SessionWireTests
+{
+    private static string ExampleSpec => File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "spr-qat-e810", "host.yaml"));
+
+    [Fact]
+    public void A_request_round_trips_with_its_spec_scope_and_account()
+    {
+        var spec = SpecLoader.LoadText(ExampleSpec, "host.yaml").Spec!;
+        var request = new SessionRequest(SessionOperation.Converge)
+        {
+            HostName = "node-1",
+            Spec = spec,
+            Scope = PlanScope.Of(["qat"], ["qat/0/asym/0"]),
+            Apply = true,
+            Libvirt = true,
+            BmcAccount = new RedfishCredential("admin", "s3cret"),
+            StalePlanAttempts = 3,
+        };
+
+        var back = SessionWire.ReadRequest(SessionWire.Write(request));
+
+        Assert.Equal(SpecWriter.Write(spec), SpecWriter.Write(back.Spec!));
+        Assert.Equal(["qat"], back.Scope!.Devices);
+        Assert.Equal(["qat/0/asym/0"], back.Scope.AttachedVdevs);
+        Assert.False(back.Scope.IsWholeHost);
+        Assert.Equal(("node-1", true, true, 3), (back.HostName, back.Apply, back.Libvirt, back.StalePlanAttempts));
+        Assert.Equal("admin", back.BmcAccount!.UserName);
+        Assert.True(back.BmcAccount.Reveals("s3cret"));
+        Assert.True(SessionWire.ReadRequest(SessionWire.Write(request with { Scope = null })).Scope is null);
+    }
+
+    [Fact]
+    public void Handle_converges_on_the_host_and_the_reply_reads_as_the_host_is()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        var request = new SessionRequest(SessionOperation.Converge) { Spec = SpecLoader.LoadText(ExampleSpec, "host.yaml").Spec, Apply = true };
+
+        var json = SessionWire.Handle(sim.Root, SessionWire.Write(request), CancellationToken.None);
+        var reply = SessionWire.ReadReply(json);
+
+        Assert.Null(reply.Failure);
+        var converged = reply.Converged!;
+        Assert.NotEmpty(converged.Plan.Steps);
+        Assert.Equal(converged.Plan.Steps.Length, converged.Applied!.Completed.Length);
+        using var session = new HostSession(sim.Host);
+        var now = session.Observe();
+        Assert.Equal(now.Fingerprint, converged.State.Fingerprint);
+        Assert.Equal(now.Mdevs.Select(m => m.Uuid).Order(), converged.State.Mdevs.Select(m => m.Uuid).Order());
+        Assert.Equal(now.Ledger.Entries.Length, converged.State.Ledger.Entries.Length);
+        Assert.Equal(json, SessionWire.Write(reply));
+    }
+
+    [Fact]
+    public void A_refused_spec_is_a_failure_in_the_reply_that_rebuilds_the_engines_exception()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        var spec = SpecLoader.LoadText(ExampleSpec.Replace("asym: 4, dc: 8", "asym: 100000, dc: 8", StringComparison.Ordinal), "host.yaml").Spec!;
+        var request = new SessionRequest(SessionOperation.Converge) { Spec = spec, Apply = true };
+        using var session = new HostSession(sim.Host);
+        var before = session.Observe().Fingerprint;
+
+        var reply = SessionWire.ReadReply(SessionWire.Handle(sim.Root, SessionWire.Write(request), CancellationToken.None));
+
+        var failure = Assert.IsType<SessionFailure>(reply.Failure);
+        Assert.Equal(SessionFailureKind.PlanRejected, failure.Kind);
+        var rebuilt = Assert.IsType<PlanRejectedException>(failure.ToException());
+        Assert.NotEmpty(rebuilt.Diagnostics);
+        Assert.All(rebuilt.Diagnostics, d => Assert.StartsWith("HDIOV", d.Code, StringComparison.Ordinal));
+        Assert.Equal(before, session.Observe().Fingerprint);
+    }
+
+    [Fact]
+    public void A_failed_apply_rebuilds_with_its_diagnostic_and_the_steps_done()
+    {
+        var failure = new SessionFailure(SessionFailureKind.ApplyFailed, "a step failed")
+        {
+            Diagnostics = [new Diagnostics.Diagnostic("HDIOV3001", Diagnostics.DiagnosticSeverity.Error, "write refused", "retry")],
+            Completed = [],
+            CausedByCancellation = true,
+        };
+
+        var rebuilt = Assert.IsType<ApplyFailedException>(failure.ToException());
+
+        Assert.Equal("HDIOV3001", rebuilt.Diagnostics[0].Code);
+        Assert.IsType<OperationCanceledException>(rebuilt.Cause);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "HdIov.Iac.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("no repository root");
+    }
+}
