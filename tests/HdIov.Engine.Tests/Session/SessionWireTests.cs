@@ -64,7 +64,10 @@ public sealed class SessionWireTests
     public void A_refused_spec_is_a_failure_in_the_reply_that_rebuilds_the_engines_exception()
     {
         using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
-        var spec = SpecLoader.LoadText(ExampleSpec.Replace("asym: 4, dc: 8", "asym: 100000, dc: 8", StringComparison.Ordinal), "host.yaml").Spec!;
+        // A PF the host does not have: the spec loads, and the planner refuses it.
+        var loaded = SpecLoader.LoadText(ExampleSpec.Replace("pciAddress: \"0000:16:00.0\"", "pciAddress: \"0000:99:00.0\"", StringComparison.Ordinal), "host.yaml");
+        Assert.True(loaded.Succeeded);
+        var spec = loaded.Spec!;
         var request = new SessionRequest(SessionOperation.Converge) { Spec = spec, Apply = true };
         using var session = new HostSession(sim.Host);
         var before = session.Observe().Fingerprint;
