@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using HdIov.Engine.Fleet;
 using HdIov.Engine.Session;
 using HdIov.Pulumi.Configuration;
 
@@ -14,7 +15,8 @@ namespace HdIov.Pulumi.Transport;
 /// host key (a known-hosts file of that one line; no other known-hosts file and no user ssh configuration are read),
 /// with a connect timeout and keep-alives. The key and the known-hosts line live in a folder only this user can read,
 /// for the length of one run. Every failure to reach the host is a <see cref="HostUnreachableException"/> that names
-/// the host, says what ssh said and how to fix it; the private key is in none of them.
+/// the host, says what ssh said and how to fix it, with the fleet's code for an unreachable host (HDIOV5009); the
+/// private key is in none of them.
 /// </summary>
 internal sealed class SshHostEngine(string hostName, SshConnection connection) : IHostEngine
 {
@@ -90,7 +92,7 @@ internal sealed class SshHostEngine(string hostName, SshConnection connection) :
     }
 
     private HostUnreachableException Unreachable(string why, string fix) =>
-        new($"host '{hostName}' ({connection.Destination}) cannot be used: {why}. Nothing on it was changed. Fix: {fix}");
+        new($"{FleetDiagnosticCodes.HostUnreachable}: host '{hostName}' ({connection.Destination}) cannot be used: {why}. Nothing on it was changed. Fix: {fix}");
 
     private (int ExitCode, string Output, string Errors) Ssh(string key, string knownHosts, string input, CancellationToken cancellationToken)
     {

@@ -152,6 +152,7 @@ public sealed class ConnectionConfigTests
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("host 'node-a' (root@127.0.0.1:1)", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("Nothing on it was changed", error.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("HDIOV5009: ", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("Fix:", error.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("b3BlbnNzaC1rZXktdjEAAAAAnot", error.Status.Detail + provider.Log, StringComparison.Ordinal);
     }

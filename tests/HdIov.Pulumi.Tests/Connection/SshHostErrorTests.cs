@@ -88,6 +88,7 @@ public sealed class SshHostErrorTests
         var address = ((StringValue)((ObjectValue)PropertyValue.From(connection)).Map["host"]).Value;
         Assert.Contains($"host 'node-1' ({Environment.UserName}@{address}:", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("Nothing on it was changed", error.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("HDIOV5009: ", error.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", error.Status.Detail + provider.Log, StringComparison.Ordinal);
         Assert.Equal(before, Writes(host));
         Assert.Empty(Observe(host).Mdevs);
