@@ -1,4 +1,7 @@
+using HdIov.Engine.Attachments;
+using HdIov.Engine.Attachments.Holders;
 using HdIov.Engine.Execution;
+using HdIov.Engine.Hardware.Pci;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Platform.Redfish;
 using HdIov.Engine.Session;
@@ -96,6 +99,40 @@ public sealed class SessionWireTests
 
         Assert.Equal("HDIOV3001", rebuilt.Diagnostics[0].Code);
         Assert.IsType<OperationCanceledException>(rebuilt.Cause);
+    }
+
+    [Fact]
+    public void Holders_and_domains_of_every_kind_read_back_as_they_were()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810");
+        using var session = new HostSession(sim.Host);
+        var vdev = Guid.Parse("7d1a1b0e-0c5e-4f4a-9a37-3f0f0f4e2a01");
+        var vf = PciAddress.Parse("0000:f7:00.1");
+        var hostdevs = new DomainHostdevs([vdev], [vf]);
+        var state = session.Observe() with
+        {
+            Domains = [new DomainObservation("qemu:///system", "vm01", DomainStatus.Found, true, hostdevs, DomainHostdevs.Empty)],
+            Holders = new DeviceHolders(
+                [
+                    new HeldDevice(vdev, null, new DomainHolder("qemu:///system", "vm01", Running: true, InConfig: true, InLive: false, AttachedByEngine: true, new GuestIommu(true, true, true, true, true, true))),
+                    new HeldDevice(null, vf, new ProcessHolder(4242, "qemu-system-x86_64 -name vm02", "VFIO group 42")),
+                    new HeldDevice(vdev, null, new ContainerHolder("hdiov.dev/vdev=qat_0_asym_0")),
+                ],
+                ["/proc/99/fd"]),
+        };
+
+        var json = SessionWire.Write(new SessionReply { State = state });
+        var back = SessionWire.ReadReply(json).State!;
+
+        Assert.Equal(json, SessionWire.Write(new SessionReply { State = back }));
+        Assert.Equal(state.Fingerprint, back.Fingerprint);
+        Assert.Equal(
+            state.Holders.Devices.Select(d => d.Holder),
+            back.Holders.Devices.Select(d => d.Holder));
+        var domain = Assert.Single(back.Domains);
+        Assert.True(domain.Matches("qemu:///system", "vm01"));
+        Assert.Equal([vdev], domain.Config.Mdevs);
+        Assert.Equal([vf], domain.Config.PciFunctions);
     }
 
     private static string RepositoryRoot()
