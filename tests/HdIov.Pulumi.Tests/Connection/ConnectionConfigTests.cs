@@ -157,6 +157,22 @@ public sealed class ConnectionConfigTests
         Assert.DoesNotContain("b3BlbnNzaC1rZXktdjEAAAAAnot", error.Status.Detail + provider.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DiffConfig_AnotherKeyUpdatesTheProvider_AnotherHostNameReplacesItsResources()
+    {
+        await using var provider = await ProviderUnderTest.StartAsync();
+        var olds = Bag.Of(("hostName", "node-a"), ("connection", Connection()));
+        var rotated = olds.With("connection", PropertyValue.From(Connection(privateKey: PrivateKey.Replace("7f3a", "9c1b", StringComparison.Ordinal))));
+
+        var keyChange = await provider.Client.DiffConfigAsync(new DiffRequest { Urn = Urns.Provider, OldInputs = StructCodec.Encode(olds), Olds = StructCodec.Encode(olds), News = StructCodec.Encode(rotated) });
+        var hostChange = await provider.Client.DiffConfigAsync(new DiffRequest { Urn = Urns.Provider, OldInputs = StructCodec.Encode(olds), Olds = StructCodec.Encode(olds), News = StructCodec.Encode(rotated.With("hostName", PropertyValue.From("node-b"))) });
+
+        Assert.Equal(DiffResponse.Types.DiffChanges.DiffSome, keyChange.Changes);
+        Assert.Equal(["connection"], keyChange.Diffs);
+        Assert.Empty(keyChange.Replaces);
+        Assert.Equal(["hostName"], hostChange.Replaces);
+    }
+
     private static async Task<CheckResponse> CheckConfigAsync(ProviderUnderTest provider, PropertyMap news)
     {
         await provider.Client.HandshakeAsync(new ProviderHandshakeRequest { ConfigureWithUrn = true });
