@@ -4,6 +4,7 @@ using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Execution;
 using HdIov.Engine.Host;
 using HdIov.Engine.Planning;
+using HdIov.Pulumi.Transport;
 using HdIov.Pulumi.Values;
 
 namespace HdIov.Pulumi.Hosting;
@@ -46,6 +47,7 @@ internal sealed class ErrorInterceptor(EngineLog log) : Interceptor
         StalePlanException stale => Status(StatusCode.Aborted, stale.Message + " (another apply changed the host; run again)"),
         HostLockTimeoutException locked => Status(StatusCode.Aborted, locked.Message),
         HostIoException io => Status(StatusCode.FailedPrecondition, io.Message),
+        HostUnreachableException unreachable => Status(StatusCode.FailedPrecondition, unreachable.Message),
         OperationCanceledException => Status(StatusCode.Cancelled, "the operation was cancelled"),
         HdIovException engine => Status(StatusCode.FailedPrecondition, engine.Message),
         _ => Status(StatusCode.Internal, $"unexpected provider error ({error.GetType().Name}): {error.Message}"),

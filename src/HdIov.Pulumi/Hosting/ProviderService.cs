@@ -40,6 +40,12 @@ internal sealed class ProviderService(ProviderSession session) : ResourceProvide
     public override Task<CheckResponse> CheckConfig(CheckRequest request, ServerCallContext context)
     {
         var news = StructCodec.Decode(request.News);
+        // CheckConfig gets secrets unwrapped; the private key goes back in an envelope, so the state never holds it in plain text.
+        if (news.Get(ProviderConfig.ConnectionKey) is { } connection)
+        {
+            news = news.With(ProviderConfig.ConnectionKey, SshConnection.WithSecretKey(connection));
+        }
+
         var response = new CheckResponse { Inputs = StructCodec.Encode(news) };
         if (!news.Values.Any(v => v.ContainsUnknown))
         {

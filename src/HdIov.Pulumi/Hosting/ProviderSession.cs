@@ -3,6 +3,7 @@ using HdIov.Engine.Discovery;
 using HdIov.Engine.Host;
 using HdIov.Pulumi.Configuration;
 using HdIov.Pulumi.Resources;
+using HdIov.Pulumi.Transport;
 using Microsoft.Extensions.Hosting;
 
 namespace HdIov.Pulumi.Hosting;
@@ -29,8 +30,19 @@ internal sealed class ProviderSession(EngineLog log, IHostApplicationLifetime li
 
     public HostContext Host => _host ?? throw ProviderErrors.FailedPrecondition("the provider is not configured yet (Configure was not called, or its configuration held unknown values)");
 
+    /// <summary>
+    /// Points the provider at its host: over SSH with <c>connection</c> (nothing connects until the first resource
+    /// call, so an unreachable host fails each resource with its own error), else the host root on this machine.
+    /// </summary>
     public void Configure(ProviderConfig config)
     {
+        if (config.Connection is { } connection)
+        {
+            var name = config.HostName ?? throw ProviderErrors.InvalidArgument("a host reached over connection needs hostName");
+            _host = new HostContext(new SshHostEngine(name, connection), name) { Bmc = config.Bmc };
+            return;
+        }
+
         HdIov.Engine.Host.IHost host;
         try
         {
@@ -41,7 +53,7 @@ internal sealed class ProviderSession(EngineLog log, IHostApplicationLifetime li
             throw ProviderErrors.FailedPrecondition($"hostRoot '{config.HostRoot}' cannot be opened as a host: {error.Message}");
         }
 
-        _host = new HostContext(host, config.HostName ?? HostNames.DefaultName(host)) { Bmc = config.Bmc };
+        _host = new HostContext(new LocalHostEngine(host), config.HostName ?? HostNames.DefaultName(host)) { Bmc = config.Bmc };
     }
 
     public void Dispose() => _cancel.Dispose();

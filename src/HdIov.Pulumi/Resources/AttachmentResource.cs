@@ -113,8 +113,7 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             return Task.FromResult(present.Count == 0 ? null : Observed(inputs, present, state, null));
         }
 
-        using var machines = host.VirtualMachines();
-        var observed = host.Observe(SpecOf(host, inputs), machines, cancellationToken);
+        var observed = host.Observe(SpecOf(host, inputs), libvirt: true, cancellationToken);
         var domain = observed.Domains.First(d => d.Matches(target.Uri, target.Name));
         if (domain.Status == DomainStatus.Missing)
         {
@@ -163,8 +162,7 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
         }
         else if (Outputs.MapOf(oldInputs, "vm") is not null)
         {
-            using var machines = host.VirtualMachines();
-            await host.ConvergeAsync(spec, scope, apply: true, cancellationToken, machines).ConfigureAwait(false);
+            await host.ConvergeAsync(spec, scope, apply: true, cancellationToken, libvirt: true).ConfigureAwait(false);
         }
     }
 
@@ -176,8 +174,7 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             return !(await host.ConvergeAsync(SpecOf(host, inputs), scope, apply: false, cancellationToken).ConfigureAwait(false)).Plan.IsEmpty;
         }
 
-        using var machines = host.VirtualMachines();
-        return !(await host.ConvergeAsync(SpecOf(host, inputs), scope, apply: false, cancellationToken, machines).ConfigureAwait(false)).Plan.IsEmpty;
+        return !(await host.ConvergeAsync(SpecOf(host, inputs), scope, apply: false, cancellationToken, libvirt: true).ConfigureAwait(false)).Plan.IsEmpty;
     }
 
     /// <summary>Warns when the change reaches a running guest only at its next restart: the engine would ask first, Pulumi cannot.</summary>
@@ -188,11 +185,10 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             return;
         }
 
-        using var machines = host.VirtualMachines();
         try
         {
             var scope = PlanScope.Of([], VdevsOf(news).Concat(VdevsOf(oldInputs)));
-            var converged = await host.ConvergeAsync(SpecOf(host, news), scope, apply: false, cancellationToken, machines).ConfigureAwait(false);
+            var converged = await host.ConvergeAsync(SpecOf(host, news), scope, apply: false, cancellationToken, libvirt: true).ConfigureAwait(false);
             if (RestartSteps(converged.Plan) is { Count: > 0 } restart)
             {
                 await log.WarningAsync("this change reaches the running VM only when it restarts: " + string.Join("; ", restart), urn).ConfigureAwait(false);
@@ -214,10 +210,10 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
         var vdevs = VdevsOf(inputs);
         var spec = SpecOf(host, inputs);
         var scope = PlanScope.Of([], vdevs.Concat(previous));
-        using var machines = TargetOf(inputs.Get("vm")) is null ? null : host.VirtualMachines();
+        var libvirt = TargetOf(inputs.Get("vm")) is not null;
         try
         {
-            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, machines).ConfigureAwait(false);
+            var converged = await host.ConvergeAsync(spec, scope, apply: !preview, cancellationToken, libvirt).ConfigureAwait(false);
             var restart = RestartSteps(converged.Plan);
             if (restart.Count > 0)
             {
@@ -235,7 +231,7 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
         }
         catch (ApplyFailedException failed)
         {
-            var state = machines is null ? host.Observe(CancellationToken.None) : host.Observe(spec, machines, CancellationToken.None);
+            var state = libvirt ? host.Observe(spec, libvirt: true, CancellationToken.None) : host.Observe(CancellationToken.None);
             var domain = TargetOf(inputs.Get("vm")) is { } target ? state.Domains.FirstOrDefault(d => d.Matches(target.Uri, target.Name)) : null;
             throw new PartialApplyException(new ResourceState(IdOf(inputs), Outputs.Merge(inputs, Computed(state, vdevs, inputs, false, domain, null)), inputs), failed);
         }

@@ -70,6 +70,7 @@ internal static class PackageSchema
         ["bmcEndpoint"] = Prop("string", "The URL of the host's Redfish service, for BIOS settings with source 'redfish'."),
         ["bmcUsername"] = Prop("string", "The BMC account name.", secret: true),
         ["bmcPassword"] = Prop("string", "The BMC account password.", secret: true),
+        ["connection"] = Ref("Connection", "The host over SSH: the provider runs the engine on it, in its pwsh with the HdIov module (installed from the module's package). One provider per host; Pulumi runs the providers in parallel. Needs hostName and excludes hostRoot; the host root is the host's own '/' (or the HDIOV_HOST_ROOT its SSH server sets). Waves and failure budgets are not Pulumi's: use Invoke-HdIovFleetRollout for those."),
     };
 
     private static JsonObject Platform() => Resource(
@@ -176,6 +177,14 @@ internal static class PackageSchema
             ["attributes"] = Map("string", "Raw vendor BIOS attributes by name."),
             ["redfish"] = Ref("RedfishAccount", "The BMC account for source redfish, when it differs from the provider's bmc* configuration."),
         }),
+        [TypeToken("Connection")] = ObjectType("How the provider reaches its host over SSH: keys only, no prompt, and only the given host key.", new JsonObject
+        {
+            ["host"] = Prop("string", "The host's address or DNS name."),
+            ["port"] = Prop("integer", "The SSH server's port. Default: 22."),
+            ["user"] = Prop("string", "The account to log in as; it needs the rights the engine needs on the host (root for a real host)."),
+            ["privateKey"] = Prop("string", "The text of the account's private key file (OpenSSH or PEM, without a passphrase). Always kept secret: in the state, in the checked configuration and in every message.", secret: true),
+            ["hostKey"] = Prop("string", "The host's SSH public key as its .pub file has it (e.g. 'ssh-ed25519 AAAA...'), checked out of band. The connection accepts no other key: a host that shows another is refused and nothing is sent to it."),
+        }, required: ["host", "user", "privateKey", "hostKey"]),
         [TypeToken("RedfishAccount")] = ObjectType("A Redfish service and account.", new JsonObject
         {
             ["endpoint"] = Prop("string", "The https base URL of the Redfish service, e.g. https://bmc01.example."),

@@ -12,7 +12,8 @@ namespace HdIov.PowerShell.Tests.Ssh;
 /// server's sessions are bound to one simulated host root by its own configuration (<c>SetEnv HDIOV_HOST_ROOT</c>), and
 /// find the module on their <c>PSModulePath</c>, installed from its package as a host installs it (<see cref="InstallModule"/>). The farm's client key is the one every server
 /// authorizes; <see cref="KnownHostsFile"/> lists every server's host key. Disposing stops every server and removes the
-/// farm's folder, whatever the test did.
+/// farm's folder, whatever the test did. The same pwsh is first on the sessions' PATH, for clients that run
+/// <c>pwsh</c> as a command (the Pulumi provider's connection). The Pulumi provider's tests compile these files too.
 /// </summary>
 internal sealed class SshServerFarm : IDisposable
 {

@@ -149,7 +149,7 @@ internal sealed class SshTestServer
         X11Forwarding no
         AllowTcpForwarding no
         AllowAgentForwarding no
-        SetEnv HDIOV_HOST_ROOT={HostRoot} PSModulePath={modulePath}
+        SetEnv HDIOV_HOST_ROOT={HostRoot} PSModulePath={modulePath}{(pwsh is null ? string.Empty : $" PATH={Path.GetDirectoryName(pwsh)}:/usr/local/bin:/usr/bin:/bin")}
         {(pwsh is null ? "# no PowerShell subsystem" : $"Subsystem powershell {pwsh} -sshs -NoLogo -NoProfile")}
         """;
 }

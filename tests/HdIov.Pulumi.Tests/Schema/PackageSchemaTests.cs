@@ -60,5 +60,10 @@ public sealed class PackageSchemaTests
         Assert.Equal(["mode", "name", "select"], split.Where(p => p.Value!["replaceOnChanges"]?.GetValue<bool>() == true).Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.True(schema["types"]!["hdiov:index:RedfishAccount"]!["properties"]!["password"]!["secret"]!.GetValue<bool>());
         Assert.True(schema["config"]!["variables"]!["bmcPassword"]!["secret"]!.GetValue<bool>());
+        Assert.Equal("#/types/hdiov:index:Connection", schema["config"]!["variables"]!["connection"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/types/hdiov:index:Connection", schema["provider"]!["inputProperties"]!["connection"]!["$ref"]!.GetValue<string>());
+        var connection = schema["types"]!["hdiov:index:Connection"]!;
+        Assert.Equal(["host", "hostKey", "port", "privateKey", "user"], connection["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["privateKey"], connection["properties"]!.AsObject().Where(p => p.Value!["secret"]?.GetValue<bool>() == true).Select(p => p.Key));
     }
 }

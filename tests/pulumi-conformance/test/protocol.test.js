@@ -130,6 +130,41 @@ test('config: CheckConfig passes string-typed values and version through, Config
     }
 });
 
+test('config connection: CheckConfig puts the private key in a secret envelope, checks every field, and an unreachable host fails each resource with FailedPrecondition and no key', async () => {
+    const privateKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${PASSWORD}-not-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n`;
+    const hostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFZ0cXf6mUpYjCG8cXyTbJ8Zt1vXn0aWc3o2Cq6gZc1a';
+    // Nothing listens on 127.0.0.1 port 1: ssh is refused at once.
+    const connection = { host: '127.0.0.1', port: 1, user: 'root', privateKey, hostKey };
+    await withProvider({}, async (provider) => {
+        await provider.handshake();
+        await provider.pluginInfo();
+        const schema = JSON.parse((await provider.call('getSchema', new prov.GetSchemaRequest())).getSchema());
+        assert.equal(schema.config.variables.connection.$ref, '#/types/hdiov:index:Connection');
+        assert.equal(schema.types['hdiov:index:Connection'].properties.privateKey.secret, true);
+
+        const checked = await provider.checkConfig({ hostName: 'node-a', connection, version: provider.version });
+        assert.deepEqual(checked.failures, []);
+        assert.ok(isSecret(checked.inputs.connection.privateKey), 'privateKey came back without a secret envelope');
+        assert.equal(checked.inputs.connection.host, '127.0.0.1');
+        const asText = await provider.checkConfig({ hostName: 'node-a', connection: JSON.stringify(connection), version: provider.version });
+        assert.deepEqual(asText.failures, []);
+        assert.ok(isSecret(asText.inputs.connection), 'connection given as JSON text came back without a secret envelope');
+
+        const bad = await provider.checkConfig({ hostRoot: '/tmp', connection: { host: '127.0.0.1', port: 70000, user: 'root' }, version: provider.version });
+        assert.deepEqual(bad.failures.map((f) => f.property).sort(), ['connection.hostKey', 'connection.port', 'connection.privateKey', 'hostName', 'hostRoot']);
+
+        await provider.configure(checked.inputs);
+        const checkedSplit = await provider.check(DEVICE_SPLIT, 'qat', qatSplit(1));
+        const error = await provider.create(DEVICE_SPLIT, 'qat', checkedSplit.inputs).then(() => null, (e) => e);
+        assert.ok(error, 'Create on an unreachable host succeeded');
+        assertCertain(error, grpc.status.FAILED_PRECONDITION);
+        assert.match(error.details, /host 'node-a' \(root@127\.0\.0\.1:1\)/);
+        assert.match(error.details, /Fix: /);
+        assert.ok(!error.details.includes(PASSWORD), 'the private key reached an error');
+        assert.ok(!provider.stderr().includes(PASSWORD), 'the private key reached stderr');
+    });
+});
+
 test('secrets: Check keeps secret envelopes, outputs derived from secrets stay secret, and no secret reaches a log', async () => {
     const bmc = await startRedfishEmulator({ user: 'admin', password: PASSWORD });
     try {
