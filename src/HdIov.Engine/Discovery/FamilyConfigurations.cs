@@ -1,9 +1,14 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using HdIov.Engine.Families;
 
 namespace HdIov.Engine.Discovery;
 
-/// <summary>The configuration each device family read from the host, found by the family's own type.</summary>
+/// <summary>
+/// The configuration each device family read from the host, found by the family's own type. As JSON it is the files
+/// each family read, and each family parses its own again.
+/// </summary>
+[JsonConverter(typeof(FamilyConfigurationsJsonConverter))]
 public sealed class FamilyConfigurations
 {
     private readonly ImmutableArray<FamilyConfiguration> _configurations;
@@ -11,6 +16,9 @@ public sealed class FamilyConfigurations
     public FamilyConfigurations(IEnumerable<FamilyConfiguration> configurations) => _configurations = [.. configurations];
 
     public static FamilyConfigurations None { get; } = new([]);
+
+    /// <summary>Each configuration, as its family read it.</summary>
+    public IReadOnlyList<FamilyConfiguration> All => _configurations;
 
     /// <summary>Every file the families read, in path order.</summary>
     public IEnumerable<(string Path, string Text)> Files =>

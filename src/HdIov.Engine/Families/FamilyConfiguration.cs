@@ -6,6 +6,9 @@ namespace HdIov.Engine.Families;
 /// </summary>
 public abstract record FamilyConfiguration
 {
+    /// <summary>The name of the family that read it.</summary>
+    public abstract string Family { get; }
+
     /// <summary>The files read, by path and text: the state's fingerprint covers them.</summary>
     public abstract IEnumerable<(string Path, string Text)> Files { get; }
 }

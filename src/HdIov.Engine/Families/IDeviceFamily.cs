@@ -34,6 +34,9 @@ internal interface IDeviceFamily
     /// <summary>Reads the family's configuration files, if it has any; problems with them become findings.</summary>
     FamilyConfiguration? ReadConfiguration(SysfsReader sysfs, List<ReadinessFinding> problems) => null;
 
+    /// <summary>The family's configuration made again from the files it read (a state that crossed a transport).</summary>
+    FamilyConfiguration? ConfigurationOf(IEnumerable<(string Path, string Text)> files) => null;
+
     /// <summary>True when this family drives the PF.</summary>
     bool Claims(PciFunction function);
 

@@ -182,6 +182,24 @@ public sealed class HostObserverTests : IDisposable
     }
 
     [Fact]
+    public void FamilyConfigurations_ThroughJson_AreParsedAgainByTheirFamily()
+    {
+        _tree.WriteFile("/etc/4xxx_dev0.conf", "[GENERAL]\nServicesEnabled = sym;dc\n\n[SIOV]\nNumberAdis = 16\n");
+        _tree.WriteFile("/etc/4xxx_dev1.conf", "[GENERAL]\nServicesEnabled = asym\n");
+        var state = Observe();
+
+        var json = System.Text.Json.JsonSerializer.Serialize(state.Configurations);
+        var back = System.Text.Json.JsonSerializer.Deserialize<FamilyConfigurations>(json)!;
+
+        Assert.DoesNotContain("NumberAdis\":", json, StringComparison.Ordinal);
+        Assert.Equal(state.Configurations.Files, back.Files);
+        static IEnumerable<(int, int, string, string)> Parsed(FamilyConfigurations configurations) =>
+            configurations.Find<QatConfigurations>()!.Devices.Select(d => (d.Index, d.NumberAdis, string.Join(';', d.Services), d.Text));
+        Assert.Equal(Parsed(state.Configurations), Parsed(back));
+        Assert.Equal(state.Fingerprint, (state with { Configurations = back }).Fingerprint);
+    }
+
+    [Fact]
     public void Observe_MdevctlDefinitions_ReadsValidAndReportsInvalid()
     {
         _tree.WriteFile($"/etc/mdevctl.d/{QatPf}/{SymMdev}", "{\"mdev_type\":\"4xxx-vqat_sym\",\"start\":\"auto\",\"attrs\":[{\"a\":\"1\"},{\"b\":\"2\"}]}");

@@ -10,18 +10,30 @@ internal sealed record QatConfigurations(ImmutableArray<QatDeviceConfig> Devices
 {
     public override IEnumerable<(string Path, string Text)> Files => Devices.Select(d => (d.Path, d.Text));
 
+    public override string Family => QatFamily.FamilyName;
+
+    /// <summary>Reads every <c>/etc/4xxx_dev&lt;N&gt;.conf</c>; a file that does not parse is a finding and left out.</summary>
     public static QatConfigurations Read(SysfsReader sysfs, List<ReadinessFinding> problems)
     {
-        var configs = ImmutableArray.CreateBuilder<QatDeviceConfig>();
+        var files = new List<(string Path, string Text)>();
         foreach (var name in sysfs.Host.ListDirectory("/etc"))
         {
-            if (QatConfigParser.IndexOf(name) is not { } index)
-            {
-                continue;
-            }
-
             var path = HostPath.Combine("/etc", name);
-            if (sysfs.TryReadText(path) is not { } text)
+            if (QatConfigParser.IndexOf(name) is not null && sysfs.TryReadText(path) is { } text)
+            {
+                files.Add((path, text));
+            }
+        }
+
+        return Parse(files, problems);
+    }
+
+    public static QatConfigurations Parse(IEnumerable<(string Path, string Text)> files, List<ReadinessFinding> problems)
+    {
+        var configs = ImmutableArray.CreateBuilder<QatDeviceConfig>();
+        foreach (var (path, text) in files)
+        {
+            if (QatConfigParser.IndexOf(System.IO.Path.GetFileName(path)) is not { } index)
             {
                 continue;
             }

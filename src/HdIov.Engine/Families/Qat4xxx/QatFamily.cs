@@ -14,7 +14,9 @@ internal sealed class QatFamily : IDeviceFamily
 
     private static readonly FrozenSet<ushort> PfDeviceIds = new ushort[] { 0x4940, 0x4942, 0x4944, 0x4946 }.ToFrozenSet();
 
-    public string Name => "Qat4xxx";
+    public const string FamilyName = "Qat4xxx";
+
+    public string Name => FamilyName;
 
     public bool VdevsUsePasid => true;
 
@@ -153,6 +155,8 @@ internal sealed class QatFamily : IDeviceFamily
     }
 
     public FamilyConfiguration ReadConfiguration(SysfsReader sysfs, List<ReadinessFinding> problems) => QatConfigurations.Read(sysfs, problems);
+
+    public FamilyConfiguration ConfigurationOf(IEnumerable<(string Path, string Text)> files) => QatConfigurations.Parse(files, []);
 
     private static ImmutableArray<QatDeviceConfig> Devices(HostState state) => state.Configurations.Find<QatConfigurations>()?.Devices ?? [];
 
