@@ -173,7 +173,8 @@ public sealed class FleetRollout
 
     /// <summary>
     /// The waves a rollout of <paramref name="hosts"/> runs, as <see cref="Run"/> cuts them: with hardware canaries the
-    /// hosts are planned (changing nothing) for their shapes, except those <paramref name="resume"/> leaves alone.
+    /// hosts are planned (changing nothing) for their shapes, except those <paramref name="resume"/> leaves alone,
+    /// which are never canaries.
     /// What <c>-WhatIf</c> shows.
     /// </summary>
     public static ImmutableArray<Wave> PlanWaves(
@@ -186,14 +187,14 @@ public sealed class FleetRollout
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(strategy);
         IReadOnlyDictionary<string, HardwareShape>? shapes = null;
+        var leftAlone = LeftAlone(hosts, resume);
         if (strategy.HardwareCanaries)
         {
-            var leftAlone = LeftAlone(hosts, resume);
             var plans = FleetPlanning.PlanAll([.. hosts.Where(h => !leftAlone.Contains(h.Name))], targets, strategy, null, cancellationToken);
             shapes = FleetPlanning.Shapes(plans);
         }
 
-        return WavePlanner.Plan([.. hosts.Select(h => h.Assigned)], strategy, shapes);
+        return WavePlanner.Plan([.. hosts.Select(h => h.Assigned)], strategy, shapes, leftAlone);
     }
 
     /// <summary>The hosts <paramref name="resume"/> records as done under the spec they have now: a resume does not contact them.</summary>
