@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
@@ -29,14 +30,35 @@ public class FleetRolloutBenchmarks
     private RolloutSummary? _last;
     private TimeSpan _wall;
 
+    // First-chance exceptions thrown during the measured rollout (dotnet-counters is not available), by type and the
+    // method that threw, so the per-host count can be followed to where it comes from.
+    private static readonly ConcurrentDictionary<string, int> Exceptions = new(StringComparer.Ordinal);
+    private static int _counting;
+
+    static FleetRolloutBenchmarks()
+    {
+        AppDomain.CurrentDomain.FirstChanceException += (_, thrown) =>
+        {
+            if (Volatile.Read(ref _counting) == 1)
+            {
+                Exceptions.AddOrUpdate($"{thrown.Exception.GetType().Name} in {thrown.Exception.TargetSite?.DeclaringType?.Name}.{thrown.Exception.TargetSite?.Name}", 1, (_, n) => n + 1);
+            }
+        };
+    }
+
     [GlobalSetup]
     public void CreateHosts()
     {
         _directory = Directory.CreateTempSubdirectory("hdiov-bench-fleet-").FullName;
+        Exceptions.Clear();
+        Volatile.Write(ref _counting, 1);
         for (var i = 0; i < HostCount; i++)
         {
             SimulatedHost.Create(Path.Combine(_directory, Name(i)), "mtty-lab");
         }
+
+        Volatile.Write(ref _counting, 0);
+        PrintExceptions("creating the simulated hosts", HostCount);
     }
 
     [IterationSetup]
@@ -78,6 +100,8 @@ public class FleetRolloutBenchmarks
     [Benchmark(Description = "roll out simulated hosts (500 unless lowered), waves [1, 10%, 25%], throttle 10")]
     public RolloutSummary Rollout()
     {
+        Exceptions.Clear();
+        Volatile.Write(ref _counting, 1);
         var clock = Stopwatch.StartNew();
         var (hosts, _) = FleetAssignment.Assign(_fleet!);
         _last = new FleetRollout(_fleet!, hosts, h => new LocalFleetTarget(h.Name, ((LocalTransport)h.Transport).Root), new FleetRolloutOptions
@@ -86,6 +110,7 @@ public class FleetRolloutBenchmarks
             JUnitPath = Path.Combine(_directory, "junit.xml"),
         }).Run(CancellationToken.None);
         _wall = clock.Elapsed;
+        Volatile.Write(ref _counting, 0);
         return _last;
     }
 
@@ -104,9 +129,20 @@ public class FleetRolloutBenchmarks
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// fleet rollout: {converged}/{_last.Hosts.Length} converged in {_last.Hosts.Max(h => h.Wave)} waves; wall {_wall.TotalSeconds:0.00} s; ideal {ideal:0.00} s; ratio {_wall.TotalSeconds / ideal:0.00}; mean host {_last.Hosts.Average(h => h.Duration.TotalMilliseconds):0} ms; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB"));
+        PrintExceptions("the rollout", _last.Hosts.Length);
         if (converged != HostCount)
         {
             throw new InvalidOperationException($"only {converged} of {HostCount} hosts converged: {_last.HaltReason}");
+        }
+    }
+
+    private static void PrintExceptions(string during, int hosts)
+    {
+        var thrown = Exceptions.Values.Sum();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// exceptions thrown during {during}: {thrown} ({(double)thrown / hosts:0.#} per host)"));
+        foreach (var (where, count) in Exceptions.OrderByDescending(e => e.Value).Take(8))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"//   {count,7} {where}"));
         }
     }
 

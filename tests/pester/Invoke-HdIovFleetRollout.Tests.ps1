@@ -54,6 +54,55 @@ Describe 'Invoke-HdIovFleetRollout' -Tag Fleet {
         Test-Path "$fleet.rollout.json" | Should -BeFalse
     }
 
+    It '-WhatIf shows the waves the rollout runs: hardware canaries first, as Get-HdIovFleetPlan shows them' {
+        New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (Join-Path $dir 'accel-1') | Out-Null
+        New-LabFleet $dir $names | Out-Null
+        Set-Content (Join-Path $dir 'accel.yaml') @'
+apiVersion: hdiov.dev/v1alpha1
+kind: HostState
+metadata: { name: template }
+spec:
+  devices:
+    - name: qat-vf
+      select: { pciAddress: "0000:f7:00.0" }
+      mode: sriov
+      vfs: { count: 2 }
+'@
+        $fleet = Join-Path $dir 'fleet.yaml'
+        $hostLines = foreach ($name in 'lab-1', 'lab-2', 'accel-1', 'lab-3') {
+            $role = $name -like 'accel-*' ? 'accel' : 'lab'
+            "    - { name: $name, transport: { local: { root: '$(Join-Path $dir $name)' } }, labels: { role: $role }, values: { ports: 1 } }"
+        }
+        Set-Content $fleet @"
+apiVersion: hdiov.dev/v1alpha1
+kind: Fleet
+metadata: { name: shapes }
+spec:
+  hosts:
+$($hostLines -join "`n")
+  groups:
+    - { name: lab, selector: { matchLabels: { role: lab } }, spec: { path: ./mtty.yaml } }
+    - { name: accel, selector: { matchLabels: { role: accel } }, spec: { path: ./accel.yaml } }
+  strategy: { waves: [1, 2], canaries: hardware }
+"@
+        $before = foreach ($name in 'lab-1', 'lab-2', 'accel-1', 'lab-3') { Get-TreeSnapshot (Join-Path $dir $name) | Where-Object { $_ -notlike '.hdiov-sim/kernel.lock *' } }
+        $pwsh = @(Get-PwshCommandLine)
+
+        # -WhatIf speaks to the host, so it runs in a child pwsh whose output is read.
+        $said = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$(Get-HdIovManifestPath)'; Invoke-HdIovFleetRollout -Path '$fleet' -WhatIf" 2>&1 | ForEach-Object { "$_" }
+
+        @($said | Where-Object { $_ -like 'What if:*' }) | Should -Be @(
+            'What if: Performing the operation "Roll out" on target "wave 1 (canary): 2 hosts (lab-1, accel-1)".'
+            'What if: Performing the operation "Roll out" on target "wave 2: 2 hosts (lab-2, lab-3)".'
+        )
+        $(foreach ($name in 'lab-1', 'lab-2', 'accel-1', 'lab-3') { Get-TreeSnapshot (Join-Path $dir $name) | Where-Object { $_ -notlike '.hdiov-sim/kernel.lock *' } }) | Should -Be $before
+        $planned = @(Get-HdIovFleetPlan -Path $fleet | Where-Object { $_.PSObject.Properties['Wave'] -and $_.PSObject.Properties['Host'] })
+        ($planned | Sort-Object Host | ForEach-Object { "$($_.Host)=$($_.Wave)" }) | Should -Be 'accel-1=1', 'lab-1=1', 'lab-2=2', 'lab-3=2'
+        $results = @(Invoke-HdIovFleetRollout -Path $fleet)
+        ($results | Sort-Object HostName | ForEach-Object { "$($_.HostName)=$($_.Wave)" }) | Should -Be 'accel-1=1', 'lab-1=1', 'lab-2=2', 'lab-3=2'
+        $results.Status | Should -Be 'Converged', 'Converged', 'Converged', 'Converged'
+    }
+
     It 'halts with a terminating error naming the budget and wave, and a resume after the fix finishes the fleet' {
         $fleet = New-LabFleet $dir $names -Ports @{ 'lab-2' = 999 } -Strategy '  strategy: { waves: [1, 1, 1] }'
         $results = [System.Collections.Generic.List[object]]::new()

@@ -9,14 +9,16 @@ public sealed record Wave(int Number, ImmutableArray<AssignedHost> Hosts, bool I
 /// Cuts an ordered fleet into waves. Sizes come from the strategy's list, the last repeating; a percentage is of the
 /// whole fleet, rounded up, at least one host. With hardware canaries the first wave takes the first host of each
 /// distinct <see cref="HardwareShape"/> instead of the first size, so every kind of machine is tried once before the
-/// rest of the fleet. Pure and deterministic: the same fleet, strategy and shapes give the same waves.
+/// rest of the fleet; hosts a resume leaves alone (<c>leftAlone</c>) are never canaries. Pure and
+/// deterministic: the same fleet, strategy and shapes give the same waves.
 /// </summary>
 public static class WavePlanner
 {
     public static ImmutableArray<Wave> Plan(
         ImmutableArray<AssignedHost> hosts,
         RolloutStrategy strategy,
-        IReadOnlyDictionary<string, HardwareShape>? shapes = null)
+        IReadOnlyDictionary<string, HardwareShape>? shapes = null,
+        IReadOnlySet<string>? leftAlone = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
         var ordered = Order(hosts, strategy);
@@ -26,7 +28,10 @@ public static class WavePlanner
         if (strategy.HardwareCanaries && shapes is not null && remaining.Count > 0)
         {
             var seen = new HashSet<HardwareShape>();
-            var canaries = remaining.Where(h => shapes.TryGetValue(h.Host.Name, out var shape) ? seen.Add(shape) : seen.Add(Unknown(h.Host.Name))).ToList();
+            var canaries = remaining
+                .Where(h => leftAlone?.Contains(h.Host.Name) != true)
+                .Where(h => shapes.TryGetValue(h.Host.Name, out var shape) ? seen.Add(shape) : seen.Add(Unknown(h.Host.Name)))
+                .ToList();
             waves.Add(new Wave(1, [.. canaries], IsCanary: true));
             remaining.RemoveAll(canaries.Contains);
             sizeIndex = 1;

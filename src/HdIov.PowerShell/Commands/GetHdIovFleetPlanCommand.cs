@@ -48,8 +48,8 @@ public sealed class GetHdIovFleetPlanCommand : HdIovFleetCmdletBase
         });
         WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
 
-        var shapes = plans.Where(p => p.Report is not null).ToDictionary(p => p.Host.Name, p => p.Report!.Shape, StringComparer.Ordinal);
-        var waves = WavePlanner.Plan(assigned, fleet.Strategy, shapes);
+        // The rollout's cut (FleetRollout.PlanWaves) from the same plans: the hardware canaries are the ones it will take.
+        var waves = WavePlanner.Plan(assigned, fleet.Strategy, fleet.Strategy.HardwareCanaries ? FleetPlanning.Shapes(plans) : null);
         var waveOf = waves.SelectMany(w => w.Hosts.Select(h => (h.Host.Name, w.Number))).ToDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
         var infos = plans.Select(p => FleetHostPlanInfo.From(p, waveOf[p.Host.Name])).ToList();
         foreach (var info in infos.Where(i => i.Errors.Count > 0))

@@ -14,8 +14,8 @@ namespace HdIov.PowerShell.Commands;
 /// <para type="description">Cuts the fleet into waves (canaries first), asks ShouldProcess per wave (-WhatIf lists the
 /// waves and changes nothing, -Confirm asks per wave), and converges each wave's hosts, throttle at once and at most
 /// maxUnavailable disrupted at once, rebooting hosts whose plans need it when the strategy allows. One result object
-/// per host is written as the host finishes. A journal is rewritten after every host, and JUnit XML and Markdown
-/// reports after every wave. A failure budget exceeded stops the rollout with a terminating error naming the budget and
+/// per host is written as the host finishes. Each finished host is appended to the journal, which is written whole
+/// after every wave, as are the JUnit XML and Markdown reports. A failure budget exceeded stops the rollout with a terminating error naming the budget and
 /// the wave; a manual gate stops it with a warning. -Resume continues from a journal, leaving alone the hosts already
 /// converged under the same spec.</para>
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class InvokeHdIovFleetRolloutCommand : HdIovFleetCmdletBase
 {
     private const int WaveActivity = 1;
 
-    /// <summary><para type="description">The JSON journal, rewritten after every host. Default: the fleet file's name with .rollout.json, beside it.</para></summary>
+    /// <summary><para type="description">The JSON journal, written whole after every wave, with each finished host appended to its .records file in between. Default: the fleet file's name with .rollout.json, beside it.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
@@ -66,7 +66,9 @@ public sealed class InvokeHdIovFleetRolloutCommand : HdIovFleetCmdletBase
 
         if (IsWhatIf())
         {
-            foreach (var wave in WavePlanner.Plan(hosts, fleet.Strategy))
+            // The waves the rollout runs: with hardware canaries the hosts are planned (changing nothing) for their shapes.
+            var waves = RunRelayed((_, cancellation) => FleetRollout.PlanWaves([.. hosts.Select(RolloutHost.Render)], FleetTargets.For(fleet.Strategy), fleet.Strategy, resume, cancellation));
+            foreach (var wave in waves)
             {
                 ShouldProcess(Describe(wave), "Roll out");
             }

@@ -19,6 +19,7 @@ namespace HdIov.PowerShell.Fleet;
 /// </summary>
 public sealed class SshFleetTarget : IFleetTarget
 {
+    private static readonly TimeSpan OwnLockPoll = TimeSpan.FromMilliseconds(250);
     private readonly SshTransport _transport;
     private readonly TimeSpan _connectTimeout;
     private readonly Lock _gate = new();
@@ -287,12 +288,28 @@ public sealed class SshFleetTarget : IFleetTarget
         return session;
     }
 
+    /// <summary>
+    /// Takes the rollout lock on <paramref name="session"/>. A lock held under this very holder is this rollout's own, on
+    /// a session that is ending (the one closed for a reboot, whose process the host has not ended yet): it is waited
+    /// for, within the call's cancellation (the connect timeout), rather than failing the host as locked by another.
+    /// </summary>
     private void TakeLock(SshRunspace session, string holder, CancellationToken cancellationToken)
     {
-        using var answer = JsonDocument.Parse(session.Invoke(RemoteScripts.Lock, new Hashtable { ["Holder"] = holder, ["LockPath"] = KernelPaths.RolloutLock, ["HolderPath"] = KernelPaths.RolloutHolder }, cancellationToken));
-        if (!answer.RootElement.GetProperty("Held").GetBoolean())
+        while (true)
         {
-            throw new FleetTargetLockedException(HostName, answer.RootElement.GetProperty("Holder").GetString() ?? "another process");
+            using var answer = JsonDocument.Parse(session.Invoke(RemoteScripts.Lock, new Hashtable { ["Holder"] = holder, ["LockPath"] = KernelPaths.RolloutLock, ["HolderPath"] = KernelPaths.RolloutHolder }, cancellationToken));
+            if (answer.RootElement.GetProperty("Held").GetBoolean())
+            {
+                return;
+            }
+
+            var named = answer.RootElement.GetProperty("Holder").GetString() ?? "another process";
+            if (!string.Equals(named, holder, StringComparison.Ordinal))
+            {
+                throw new FleetTargetLockedException(HostName, named);
+            }
+
+            Task.Delay(OwnLockPoll, cancellationToken).GetAwaiter().GetResult();
         }
     }
 

@@ -191,6 +191,24 @@ public sealed class FleetRolloutTests
     }
 
     [Fact]
+    public void A_resume_with_hardware_canaries_takes_its_canaries_from_the_hosts_it_rolls_out_not_from_those_it_leaves_alone()
+    {
+        using var fleet = new RolloutFleet(Seven(badSpec: false).Where(h => h.Item2.Length > 0 && h.Item3 != "boot"), "  strategy: { waves: [2], canaries: hardware, throttle: 3 }\n");
+        var first = fleet.Rollout().Run(CancellationToken.None);
+        Assert.Equal(RolloutOutcome.Completed, first.Outcome);
+        // lab-2's spec changes: the resume rolls it out again and leaves the five others alone.
+        fleet.Rewrite("name: lab-2, transport: { local: { root: ./lab-2 } }, labels: { role: lab }, values: { ports: 3 }", "name: lab-2, transport: { local: { root: ./lab-2 } }, labels: { role: lab }, values: { ports: 1 }");
+        var resume = fleet.Rollout(fleet.Reports() with { Resume = RolloutJournal.Read(fleet.PathOf("journal.json")).Journal });
+
+        var resumed = resume.Run(CancellationToken.None);
+
+        Assert.Equal(RolloutOutcome.Completed, resumed.Outcome);
+        Assert.Equal(["lab-2"], resume.Waves[0].Hosts.Select(h => h.Host.Name));
+        Assert.Equal(HostRolloutStatus.Converged, resumed.Hosts.Single(h => h.HostName == "lab-2").Status);
+        Assert.All(resumed.Hosts.Where(h => h.HostName != "lab-2"), h => Assert.Equal(HostRolloutStatus.Unchanged, h.Status));
+    }
+
+    [Fact]
     public void A_host_that_fails_its_health_check_before_a_later_wave_counts_against_the_fleet_budget()
     {
         using var fleet = new RolloutFleet(Seven(badSpec: false).Where(h => h.Item3 == "lab" && h.Item2.Length > 0).Take(3), "  strategy: { waves: [1], failureBudget: { perWave: { any: 5 }, fleet: { healthFailed: 0 } } }\n");

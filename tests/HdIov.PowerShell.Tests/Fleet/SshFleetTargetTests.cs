@@ -128,6 +128,29 @@ public sealed class SshFleetTargetTests(SshFleetFixture fleet) : IClassFixture<S
     }
 
     [Fact]
+    public async Task The_rollout_lock_this_rollout_still_holds_on_a_session_that_is_ending_is_waited_for_not_refused()
+    {
+        const string name = "lab-01";
+        var server = fleet.Server(name);
+        using var ending = Target(name);
+        var held = ending.LockForRollout("rollout r1 of ops@bastion");
+        // The next session of the same rollout (after a reboot the host has not gone down for yet), from its own runspace.
+        using var shell = new InProcessPowerShell().WithModule();
+        using var next = new RemoteTarget(shell, name, server.Address.ToString(), server.Port, fleet.Farm.ClientKey, fleet.Farm.KnownHostsFile, ConnectTimeout);
+        next.Connect();
+
+        var taking = Task.Run(() => next.LockForRollout("rollout r1 of ops@bastion"));
+        var first = await Task.WhenAny(taking, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(first != taking, $"the lock of its own ending session failed the host: {taking.Exception?.InnerException?.Message}");
+        ending.Release(held);
+
+        var taken = await taking.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("rollout r1 of ops@bastion\n", File.ReadAllText(Path.Combine(server.HostRoot, "var", "lib", "hdiov", "rollout.holder")));
+        next.Release(taken);
+        Assert.False(File.Exists(Path.Combine(server.HostRoot, "var", "lib", "hdiov", "rollout.holder")));
+    }
+
+    [Fact]
     public void The_rollout_lock_is_one_flock_for_both_transports_whoever_takes_it_first()
     {
         const string name = "lab-01";

@@ -41,6 +41,13 @@ public static class FleetPlanning
         return [.. Enumerable.Range(0, hosts.Count).Select(i => plans[i])];
     }
 
+    /// <summary>The hardware shape of every host that was planned; a host that could not be is missing (its own canary).</summary>
+    public static Dictionary<string, HardwareShape> Shapes(IEnumerable<FleetHostPlan> plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        return plans.Where(p => p.Report is not null).ToDictionary(p => p.Host.Name, p => p.Report!.Shape, StringComparer.Ordinal);
+    }
+
     public static FleetHostPlan PlanOne(RolloutHost host, Func<FleetHost, IFleetTarget> targets, RolloutStrategy strategy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);

@@ -14,7 +14,8 @@ namespace HdIov.Engine.Fleet.Rollout;
 /// done are checked again, and a failing one counts against the fleet's budget. Between waves the strategy pauses (a
 /// manual gate stops the rollout until it is resumed). A host is done only when its health check passes; a plan that
 /// stops at a reboot barrier reboots the host (policy <c>whenNeeded</c>, at most <c>maxPerHost</c> times), waits for a
-/// changed boot id within the connect timeout, and converges again. The journal is rewritten after every host.
+/// changed boot id within the connect timeout, and converges again. Each finished host is appended to the journal's
+/// records; the whole journal is written at the start, after every wave and at the end.
 /// </summary>
 public sealed class FleetRollout
 {
@@ -28,6 +29,7 @@ public sealed class FleetRollout
     private readonly Dictionary<int, DateTimeOffset> _waveStarts = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly HashSet<string> _leftAlone;
     private ImmutableArray<Wave> _waves = [];
     private Dictionary<string, int> _waveOf = new(StringComparer.Ordinal);
     private FailureCounts _fleetFailures = FailureCounts.Zero;
@@ -36,6 +38,7 @@ public sealed class FleetRollout
     private string? _haltReason;
     private int? _haltedAtWave;
     private int _gatesPassed;
+    private long _journalSequence;
 
     public FleetRollout(FleetSpec fleet, ImmutableArray<AssignedHost> hosts, Func<FleetHost, IFleetTarget> targets, FleetRolloutOptions? options = null)
     {
@@ -49,6 +52,7 @@ public sealed class FleetRollout
         RolloutId = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
         Holder = _options.Holder ?? $"rollout {RolloutId} of {Environment.UserName}@{Environment.MachineName} (process {Environment.ProcessId})";
         _gatesPassed = _options.Resume?.GatesPassed ?? 0;
+        _leftAlone = LeftAlone(_hosts, _options.Resume);
     }
 
     public string RolloutId { get; }
@@ -66,7 +70,7 @@ public sealed class FleetRollout
     public RolloutSummary Run(CancellationToken cancellationToken)
     {
         var byName = _hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
-        _waves = WavePlanner.Plan([.. _hosts.Select(h => h.Assigned)], _strategy, _strategy.HardwareCanaries ? Shapes(cancellationToken) : null);
+        _waves = PlanWaves(_hosts, _targets, _strategy, _options.Resume, cancellationToken);
         _waveOf = _waves.SelectMany(w => w.Hosts.Select(h => (h.Host.Name, w.Number))).ToDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
         var outcome = RolloutOutcome.Completed;
         WriteJournal(outcome: RolloutJournal.Running);
@@ -167,11 +171,45 @@ public sealed class FleetRollout
         }
     }
 
-    private Dictionary<string, HardwareShape> Shapes(CancellationToken cancellationToken)
+    /// <summary>
+    /// The waves a rollout of <paramref name="hosts"/> runs, as <see cref="Run"/> cuts them: with hardware canaries the
+    /// hosts are planned (changing nothing) for their shapes, except those <paramref name="resume"/> leaves alone,
+    /// which are never canaries.
+    /// What <c>-WhatIf</c> shows.
+    /// </summary>
+    public static ImmutableArray<Wave> PlanWaves(
+        ImmutableArray<RolloutHost> hosts,
+        Func<FleetHost, IFleetTarget> targets,
+        RolloutStrategy strategy,
+        RolloutJournal? resume,
+        CancellationToken cancellationToken)
     {
-        var pending = _hosts.Where(h => !IsResumedDone(h)).ToList();
-        var plans = FleetPlanning.PlanAll(pending, _targets, _strategy, null, cancellationToken);
-        return plans.Where(p => p.Report is not null).ToDictionary(p => p.Host.Name, p => p.Report!.Shape, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(strategy);
+        IReadOnlyDictionary<string, HardwareShape>? shapes = null;
+        var leftAlone = LeftAlone(hosts, resume);
+        if (strategy.HardwareCanaries)
+        {
+            var plans = FleetPlanning.PlanAll([.. hosts.Where(h => !leftAlone.Contains(h.Name))], targets, strategy, null, cancellationToken);
+            shapes = FleetPlanning.Shapes(plans);
+        }
+
+        return WavePlanner.Plan([.. hosts.Select(h => h.Assigned)], strategy, shapes, leftAlone);
+    }
+
+    /// <summary>The hosts <paramref name="resume"/> records as done under the spec they have now: a resume does not contact them.</summary>
+    private static HashSet<string> LeftAlone(ImmutableArray<RolloutHost> hosts, RolloutJournal? resume)
+    {
+        if (resume is null)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var previous = resume.Hosts.ToLookup(h => h.Name, StringComparer.Ordinal);
+        return hosts
+            .Where(h => h.SpecText is not null && previous[h.Name].LastOrDefault() is { } done && done.IsDoneUnder(h.SpecHash))
+            .Select(h => h.Name)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private void RunWave(Wave wave, Dictionary<string, RolloutHost> byName, CancellationToken cancellationToken)
@@ -493,7 +531,7 @@ public sealed class FleetRollout
                 }
             }
 
-            WriteJournal(RolloutJournal.Running);
+            AppendJournal(result);
         }
 
         _options.HostFinished?.Invoke(result);
@@ -551,10 +589,7 @@ public sealed class FleetRollout
         }
     }
 
-    private bool IsResumedDone(RolloutHost host) =>
-        _options.Resume?.Hosts.FirstOrDefault(h => string.Equals(h.Name, host.Name, StringComparison.Ordinal)) is { } previous
-        && host.SpecText is not null
-        && previous.IsDoneUnder(host.SpecHash);
+    private bool IsResumedDone(RolloutHost host) => _leftAlone.Contains(host.Name);
 
     private HostRolloutResult Result(
         RolloutHost host,
@@ -599,7 +634,7 @@ public sealed class FleetRollout
         return summary;
     }
 
-    // Called under _gate.
+    // Called under _gate: the whole journal, which takes in the records appended so far.
     private void WriteJournal(string outcome)
     {
         if (_options.JournalPath is not { } path)
@@ -611,8 +646,19 @@ public sealed class FleetRollout
                 ? RolloutJournalHost.From(result)
                 : new RolloutJournalHost(h.Name, h.Group, _waveOf.GetValueOrDefault(h.Name), h.SpecHash, RolloutJournal.Pending, 0, 0, false, 0, null, null, null))
             .ToList();
-        new RolloutJournal(RolloutId, _options.Resume?.RolloutId, _fleet.Name, _fleet.SourceFile, Holder, _started, DateTimeOffset.UtcNow, outcome, _haltedAtWave, _haltReason, _gatesPassed, hosts)
+        new RolloutJournal(RolloutId, _options.Resume?.RolloutId, _fleet.Name, _fleet.SourceFile, Holder, _started, DateTimeOffset.UtcNow, outcome, _haltedAtWave, _haltReason, _gatesPassed, hosts, _journalSequence)
             .Write(path);
+    }
+
+    // Called under _gate: one line for one host, whatever the fleet's size.
+    private void AppendJournal(HostRolloutResult result)
+    {
+        if (_options.JournalPath is not { } path)
+        {
+            return;
+        }
+
+        new RolloutJournalRecord(RolloutId, ++_journalSequence, RolloutJournalHost.From(result)).Append(RolloutJournal.RecordsPath(path));
     }
 
     private static string Describe(TimeSpan timeout) =>

@@ -6,7 +6,7 @@ public sealed record FleetRolloutOptions
     /// <summary>Who holds the hosts' rollout locks, as a second rollout's error names it (user, machine, process, rollout id).</summary>
     public string? Holder { get; init; }
 
-    /// <summary>The JSON journal, rewritten atomically after every host; none when null.</summary>
+    /// <summary>The JSON journal, written atomically at the start, after every wave and at the end, each finished host appended to its records in between; none when null.</summary>
     public string? JournalPath { get; init; }
 
     /// <summary>The JUnit XML report, rewritten after every wave and at the end; none when null.</summary>
