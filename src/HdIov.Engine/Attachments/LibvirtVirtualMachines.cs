@@ -49,6 +49,8 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
         }
     }
 
+    public bool IsDormant(string uri) => _map.IsDormant(uri);
+
     public void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) =>
         Change(uri, name, deviceXml, scope, attach: true);
 
@@ -98,7 +100,16 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
         var target = _map.Resolve(uri);
         if (!_connections.TryGetValue(target, out var connection))
         {
-            connection = LibvirtConnection.Open(target);
+            try
+            {
+                connection = LibvirtConnection.Open(target);
+            }
+            catch (LibvirtException) when (_map.IsOwnLibvirtd(uri))
+            {
+                // The simulated host's libvirtd left at its idle timeout between the check and the connection: start it again.
+                connection = LibvirtConnection.Open(_map.Resolve(uri));
+            }
+
             _connections[target] = connection;
         }
 
