@@ -12,6 +12,9 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
 {
     private readonly LibvirtUriMap _map;
     private readonly Dictionary<string, LibvirtConnection> _connections = new(StringComparer.Ordinal);
+
+    // The target each URI resolved to, so a URI is resolved (and a simulated host's libvirtd checked) once per connection.
+    private readonly Dictionary<string, string> _targets = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public LibvirtVirtualMachines(LibvirtUriMap map)
@@ -67,6 +70,7 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
             }
 
             _connections.Clear();
+            _targets.Clear();
         }
     }
 
@@ -97,6 +101,11 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
 
     private LibvirtConnection Connect(string uri)
     {
+        if (_targets.TryGetValue(uri, out var open))
+        {
+            return _connections[open];
+        }
+
         var target = _map.Resolve(uri);
         if (!_connections.TryGetValue(target, out var connection))
         {
@@ -113,6 +122,7 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
             _connections[target] = connection;
         }
 
+        _targets[uri] = target;
         return connection;
     }
 }

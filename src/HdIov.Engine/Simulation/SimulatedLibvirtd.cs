@@ -198,7 +198,11 @@ public sealed class SimulatedLibvirtd
         using var connection = LibvirtConnection.Open(Uri);
         foreach (var machine in _host.Profile.Data.VirtualMachines ?? [])
         {
-            connection.DefineDomain(DomainXml(machine));
+            using var defined = connection.LookupDomain(machine.Name);
+            if (defined is null)
+            {
+                connection.DefineDomain(DomainXml(machine));
+            }
         }
     }
 
