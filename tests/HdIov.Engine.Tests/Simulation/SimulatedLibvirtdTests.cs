@@ -42,6 +42,21 @@ public sealed class SimulatedLibvirtdTests
     }
 
     [Fact]
+    public void Export_AfterTheVmAttachmentConverged_GivesItBack_SoTheExportPlansNothing()
+    {
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        using var session = new HostSession(sim.Host, new SessionOptions { Libvirt = true });
+        session.Converge(ExampleSpecs.Load("mtty-lab"));
+
+        var exported = session.Export(session.Observe(), "mtty-lab");
+
+        var vm = Assert.Single(exported.Attachments, a => a.Vm is not null);
+        Assert.Equal(("lab-vm01", "qemu:///system", true), (vm.Vm!.Name, vm.Vm.Uri, vm.Vm.Live));
+        Assert.Equal(["mtty/0/mtty-1/0", "mtty/0/mtty-2/0"], vm.Vdevs.Select(v => v.ToString()));
+        Assert.True(session.Converge(exported, apply: false).Plan.IsEmpty);
+    }
+
+    [Fact]
     public void TwoHostsInOneProcess_EachSeesOnlyItsOwnDomains()
     {
         using var spr = TemporarySimulatedHost.Create("spr-qat-e810");
