@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security;
+using System.Security.Cryptography;
 using System.Text;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Interop;
@@ -47,8 +48,20 @@ public sealed class SimulatedLibvirtd
 
     internal SimulatedLibvirtd(SimulatedHost host) => _host = host;
 
-    /// <summary>The daemon's socket, as a real host's <c>/run/libvirt/libvirt-sock</c>.</summary>
-    public string SocketPath => Physical("run", "libvirt", "libvirt-sock");
+    /// <summary>
+    /// The daemon's socket, as a real host's <c>/run/libvirt/libvirt-sock</c>; under a root too long for a socket path,
+    /// reached through <see cref="ShortRunLink"/>.
+    /// </summary>
+    public string SocketPath => Path.Combine(RuntimeDirectory, "libvirt", "libvirt-sock");
+
+    /// <summary>The daemon's <c>XDG_RUNTIME_DIR</c>: the host's <c>run</c> folder, or the short link to it.</summary>
+    private string RuntimeDirectory => FitsSocketPath(Physical("run")) ? Physical("run") : ShortRunLink;
+
+    /// <summary>
+    /// <c>/tmp/hdiov-libvirt-&lt;hash of the root&gt;</c>, a symbolic link to the host's <c>run</c> folder: a unix socket
+    /// path is limited in length, not the path it resolves to, so the socket still lives under the root.
+    /// </summary>
+    private string ShortRunLink => "/tmp/hdiov-libvirt-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_host.Root)))[..16];
 
     /// <summary>The URI that reaches the daemon (its QEMU driver).</summary>
     public string Uri => $"qemu+unix:///session?socket={SocketPath}";
@@ -61,7 +74,7 @@ public sealed class SimulatedLibvirtd
 
     /// <summary>Starts the daemon unless it answers already, and on its first start defines the profile's VMs.</summary>
     /// <returns><see cref="Uri"/>.</returns>
-    /// <exception cref="HdIovException">libvirtd is not installed or did not start (HDIOV3008).</exception>
+    /// <exception cref="HdIovException">libvirtd is not installed (HDIOV2020, a warning) or did not start (HDIOV3008).</exception>
     public string EnsureRunning()
     {
         if (IsRunning && HasStarted)
@@ -114,6 +127,10 @@ public sealed class SimulatedLibvirtd
             }
 
             Directory.Delete(runFolder, recursive: true);
+            if (IsOurLink(ShortRunLink))
+            {
+                File.Delete(ShortRunLink);
+            }
         }
     }
 
@@ -123,20 +140,20 @@ public sealed class SimulatedLibvirtd
     {
         if (!File.Exists(Libvirtd))
         {
-            throw Failure(
-                $"{Libvirtd} is not installed, so the simulated host {_host.Root} has no libvirt to start",
-                "install the Debian packages libvirt-daemon and libvirt-daemon-driver-qemu (apt-get install libvirt-daemon libvirt-daemon-driver-qemu)");
-        }
-
-        var adminSocket = Physical("run", "libvirt", "libvirt-admin-sock");
-        if (Encoding.UTF8.GetByteCount(adminSocket) > MaxSocketPathBytes)
-        {
-            throw Failure(
-                $"the simulated host's libvirt socket {adminSocket} is longer than a unix socket path may be ({MaxSocketPathBytes} bytes)",
-                $"create the simulated host in a folder whose path has at most {MaxSocketPathBytes - (adminSocket.Length - _host.Root.Length)} characters");
+            // As a host with no libvirt mapped: its VMs are not read or changed (a warning), its devices still converge.
+            throw new HdIovException(new Diagnostic(
+                DiagnosticCodes.LibvirtUnavailable,
+                DiagnosticSeverity.Warning,
+                $"{Libvirtd} is not installed on this machine, so the simulated host has no libvirt to start and its VMs are not read or changed",
+                "install the Debian packages libvirt-daemon and libvirt-daemon-driver-qemu (apt-get install libvirt-daemon libvirt-daemon-driver-qemu)"));
         }
 
         PrepareFolders();
+        if (RuntimeDirectory == ShortRunLink)
+        {
+            LinkRunFolder();
+        }
+
         SeedCapabilities();
         var start = new ProcessStartInfo(RunsAsRoot ? Setpriv : Libvirtd)
         {
@@ -161,7 +178,7 @@ public sealed class SimulatedLibvirtd
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         start.Environment["HOME"] = Physical("var", "lib", "libvirt");
-        start.Environment["XDG_RUNTIME_DIR"] = Physical("run");
+        start.Environment["XDG_RUNTIME_DIR"] = RuntimeDirectory;
         start.Environment["XDG_CONFIG_HOME"] = Physical("etc");
         start.Environment["XDG_CACHE_HOME"] = Physical("var", "cache");
         start.Environment["XDG_DATA_HOME"] = Physical("var", "lib");
@@ -217,6 +234,37 @@ public sealed class SimulatedLibvirtd
           </os>
         </domain>
         """;
+
+    /// <summary>Whether the longest socket the daemon makes in <paramref name="runtimeDirectory"/> fits a unix socket path.</summary>
+    private static bool FitsSocketPath(string runtimeDirectory) =>
+        Encoding.UTF8.GetByteCount(Path.Combine(runtimeDirectory, "libvirt", "libvirt-admin-sock")) <= MaxSocketPathBytes;
+
+    /// <summary>Makes <see cref="ShortRunLink"/>; one that exists must already be a link to this host's run folder.</summary>
+    private void LinkRunFolder()
+    {
+        if (IsOurLink(ShortRunLink))
+        {
+            return;
+        }
+
+        try
+        {
+            File.CreateSymbolicLink(ShortRunLink, Physical("run"));
+        }
+        catch (IOException) when (IsOurLink(ShortRunLink))
+        {
+            // Another process made the same link first.
+        }
+        catch (IOException taken)
+        {
+            throw Failure(
+                $"the simulated host's root is too long for a unix socket path, and {ShortRunLink}, the short link to its run folder, cannot be made: {taken.Message}",
+                $"remove {ShortRunLink} if nothing uses it, or create the simulated host in a folder whose path has at most {MaxSocketPathBytes - 31} characters");
+        }
+    }
+
+    private bool IsOurLink(string path) =>
+        new FileInfo(path).LinkTarget is { } target && target == Physical("run");
 
     /// <summary>The folders the daemon writes, owned by the user it runs as; the folders above them stay the host's.</summary>
     private void PrepareFolders()
@@ -332,7 +380,7 @@ public sealed class SimulatedLibvirtd
             var command = File.ReadAllText($"/proc/{pid}/cmdline");
             var environment = File.ReadAllText($"/proc/{pid}/environ");
             return command.Contains("libvirtd", StringComparison.Ordinal)
-                && environment.Split('\0').Contains("XDG_RUNTIME_DIR=" + Physical("run"), StringComparer.Ordinal)
+                && environment.Split('\0').Contains("XDG_RUNTIME_DIR=" + RuntimeDirectory, StringComparer.Ordinal)
                 ? pid
                 : null;
         }

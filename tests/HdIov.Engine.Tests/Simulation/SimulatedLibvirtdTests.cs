@@ -4,6 +4,7 @@ using HdIov.Engine.Attachments.Holders;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Session;
+using HdIov.Engine.Simulation;
 using HdIov.Engine.Tests.Testing;
 
 namespace HdIov.Engine.Tests.Simulation;
@@ -126,6 +127,29 @@ public sealed class SimulatedLibvirtdTests
         using var machines = LibvirtVirtualMachines.For(sim.Host);
         Assert.Equal(["vm01"], machines.ListDomains(DomainHolderReader.HostUri));
         Assert.True(sim.Host.Libvirtd.IsRunning);
+    }
+
+    [Fact]
+    public void HostUnderARootTooLongForASocketPath_IsReachedThroughAShortLinkToItsRunFolder()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "hdiov-test-" + Guid.NewGuid().ToString("N"), new string('r', 60));
+        var sim = SimulatedHost.Create(Path.Combine(parent, "host"), "mtty-lab");
+        try
+        {
+            using var machines = LibvirtVirtualMachines.For(sim);
+
+            Assert.Equal(["lab-vm01"], machines.ListDomains(DomainHolderReader.HostUri));
+            Assert.StartsWith("/tmp/hdiov-libvirt-", sim.Libvirtd.SocketPath, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(sim.Root, "run", "libvirt", "libvirt-sock")));
+            machines.Dispose();
+            sim.Libvirtd.Stop();
+            Assert.False(Path.Exists(Path.GetDirectoryName(Path.GetDirectoryName(sim.Libvirtd.SocketPath))));
+        }
+        finally
+        {
+            sim.Libvirtd.Stop();
+            Directory.Delete(Path.GetDirectoryName(parent)!, recursive: true);
+        }
     }
 
     [Fact]
