@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The walk-through behind build.ps1 -Task Demo: a simulated spr-qat-e810 host taken from bare to converged
-    through the laid-out HdIov module, then converged again to show that nothing is left to do.
+    through the laid-out HdIov module (its VM attachment through the host's own libvirt, where vm01 is defined), then
+    converged again to show that nothing is left to do.
 #>
 [CmdletBinding()]
 param(
@@ -52,6 +53,9 @@ Set-HdIovHostState -Path $SpecPath -Force | Show-Output
 
 Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
 (Get-HdIovHost).Vdevs | Format-Table | Show-Output
+
+Show-Command "Get-HdIovVirtualDevice -Owned | Where-Object { `$_.Holders -match '^VM ' } | Format-Table VdevName, Uuid, Holders   # vm01's hostdevs, read from the simulated host's own libvirt"
+Get-HdIovVirtualDevice -Owned | Where-Object { $_.Holders -match '^VM ' } | Format-Table VdevName, Uuid, Holders -AutoSize | Show-Output
 
 Show-Command "Test-HdIovHostState -Path $relativeSpec   # the new kernel arguments wait for a reboot"
 Test-HdIovHostState -Path $SpecPath | Show-Output

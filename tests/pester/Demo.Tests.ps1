@@ -10,7 +10,7 @@ AfterAll {
     Remove-TestHostPaths
 }
 
-Describe 'build.ps1 -Task Demo' -Tag Demo {
+Describe 'build.ps1 -Task Demo' -Tag Demo, Libvirt {
     It 'starts from a fresh host, converges the example spec and ends with no changes' {
         $root = New-TestHostPath 'demo'
         New-HdIovSimulatedHost -Profile spr-qat-e810 -Path $root | Out-Null
@@ -23,6 +23,8 @@ Describe 'build.ps1 -Task Demo' -Tag Demo {
         $output | Should -Match 'PS> Get-HdIovHost'
         $output | Should -Match 'Applied \d+ of \d+ steps'
         $output | Should -Match 'No changes\. The host matches the spec\.'
+        $output | Should -Not -Match 'HDIOV2014'
+        $output | Should -Match 'VM vm01 at qemu:///system'
         Join-Path $root 'from-an-earlier-run.txt' | Should -Not -Exist
         Test-HdIovHostState -Path $spec -HostRoot $root | Should -BeTrue
     }

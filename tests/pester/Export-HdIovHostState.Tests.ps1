@@ -14,7 +14,7 @@ AfterAll {
     Remove-TestHostPaths
 }
 
-Describe 'Export-HdIovHostState' -Tag Planning {
+Describe 'Export-HdIovHostState' -Tag Planning, Libvirt {
     Context 'on a host converged to the spr-qat-e810 example' {
         BeforeAll {
             $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'converged')).Path
@@ -56,11 +56,15 @@ Describe 'Export-HdIovHostState' -Tag Planning {
             $vfs.Vfs.Driver | Should -Be 'vfio-pci'
         }
 
-        It 'keeps the container attachments of the CDI spec' {
+        It 'keeps the VM attachment the spec made in vm01 of the host''s libvirt, and the container attachments of the CDI spec' {
             $spec = Import-HdIovSpec -Path $file
-            $spec.Attachments.Count | Should -Be 1
-            $spec.Attachments[0].Container.Cdi | Should -BeTrue
-            $spec.Attachments[0].Vdevs.ForEach({ $_.ToString() }) | Should -Be @('nic/0/ice-vdcm/1', 'qat/1/dc/0')
+            $spec.Attachments.Count | Should -Be 2
+            $spec.Attachments[0].Vm.Name | Should -Be 'vm01'
+            $spec.Attachments[0].Vm.Uri | Should -Be 'qemu:///system'
+            $spec.Attachments[0].Vm.Live | Should -BeTrue
+            $spec.Attachments[0].Vdevs.ForEach({ $_.ToString() }) | Should -Be @('nic/0/ice-vdcm/0', 'qat/0/asym/0')
+            $spec.Attachments[1].Container.Cdi | Should -BeTrue
+            $spec.Attachments[1].Vdevs.ForEach({ $_.ToString() }) | Should -Be @('nic/0/ice-vdcm/1', 'qat/1/dc/0')
         }
 
         It 'plans nothing on the host it was exported from' {

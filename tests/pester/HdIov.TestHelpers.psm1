@@ -85,8 +85,13 @@ function Get-TestHostsRoot {
     $script:HostsRoot
 }
 
+# Stops the libvirtd of every simulated host the file made (each started on first use), then removes the hosts.
 function Remove-TestHostPaths {
     if ($script:HostsRoot -and (Test-Path $script:HostsRoot)) {
+        $simulatedHost = Get-HdIovEngineType 'HdIov.Engine.Simulation.SimulatedHost'
+        Get-ChildItem -LiteralPath $script:HostsRoot -Directory -Depth 1 |
+            Where-Object { $simulatedHost::IsSimulatedRoot($_.FullName) } |
+            ForEach-Object { $simulatedHost::Open($_.FullName).Libvirtd.Stop() }
         Remove-Item -LiteralPath $script:HostsRoot -Recurse -Force
     }
     $script:HostsRoot = $null
@@ -96,10 +101,15 @@ function Get-TestSpecPath([Parameter(Mandatory)] [string] $Name) {
     Join-Path $PSScriptRoot 'TestData' $Name
 }
 
-# One line per file system entry under Root: its relative path, its kind, and a content hash or link target.
+# One line per file system entry under Root: its relative path, its kind, and a content hash or link target. What a
+# simulated host's libvirtd keeps for itself while it runs (run/libvirt: sockets and pid file; var/cache/libvirt: its
+# log and capability cache) is left out, as a real host's /run is: a command that reads the host's VMs may start the
+# daemon. Its domain definitions (etc/libvirt) are part of the snapshot.
 function Get-TreeSnapshot([Parameter(Mandatory)] [string] $Root) {
     $rootPath = (Resolve-Path $Root).Path
+    $daemonOwn = @((Join-Path $rootPath 'run' 'libvirt'), (Join-Path $rootPath 'var' 'cache' 'libvirt'))
     Get-ChildItem -LiteralPath $rootPath -Recurse -Force -Attributes !ReparsePoint, ReparsePoint |
+        Where-Object { $path = $_.FullName; -not ($daemonOwn | Where-Object { $path -eq $_ -or $path.StartsWith($_ + '/') }) } |
         Sort-Object FullName |
         ForEach-Object {
             $relative = [System.IO.Path]::GetRelativePath($rootPath, $_.FullName)

@@ -93,3 +93,48 @@ Describe 'New-HdIovSimulatedHost' -Tag Simulation {
         ($completion.CompletionMatches | Where-Object CompletionText -eq 'spr-qat-e810').ToolTip | Should -BeLike '*Sapphire Rapids*'
     }
 }
+
+Describe 'New-HdIovSimulatedHost: the host''s own libvirt' -Tag Simulation, Libvirt {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'HdIov.LibvirtTestHelpers.psm1') -Force
+        Assert-LibvirtComponent
+        $example = Join-Path (Get-RepoRoot) 'examples' 'mtty-lab' 'host.yaml'
+    }
+
+    It 'starts no libvirtd for commands that need no VM' {
+        $root = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'no-vm')).Path
+
+        Get-HdIovHost -HostRoot $root | Out-Null
+        Get-HdIovVirtualDevice -HostRoot $root | Out-Null
+
+        Join-Path $root 'run' 'libvirt' | Should -Not -Exist
+        Join-Path $root '.hdiov-sim' 'libvirtd.started' | Should -Not -Exist
+    }
+
+    It 'converges the example''s VM attachment into lab-vm01 through the host''s own libvirtd, with no HDIOV2014' {
+        $root = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'vm')).Path
+
+        Set-HdIovHostState -Path $example -HostRoot $root -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+
+        @($warnings | Where-Object { "$_" -match 'HDIOV2014' }).Count | Should -Be 0
+        $held = @(Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object { $_.Holders -match '^VM lab-vm01 at qemu:///system' })
+        $held.VdevName | Sort-Object | Should -Be @('mtty/0/mtty-1/0', 'mtty/0/mtty-2/0')
+        $socket = Join-Path $root 'run' 'libvirt' 'libvirt-sock'
+        $xml = (& virsh -c "qemu+unix:///session?socket=$socket" dumpxml --inactive lab-vm01 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Be 0 -Because $xml
+        foreach ($uuid in $held.Uuid) { $xml | Should -Match "uuid='$uuid'" }
+        Test-HdIovHostState -Path $example -HostRoot $root | Should -BeTrue
+    }
+
+    It 'finds the VM''s hostdevs again after a reboot stopped its libvirtd' {
+        $root = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'vm-reboot')).Path
+        Set-HdIovHostState -Path $example -HostRoot $root -WarningAction SilentlyContinue | Out-Null
+
+        Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false
+        Join-Path $root 'run' 'libvirt' 'libvirt-sock' | Should -Not -Exist
+
+        $plan = Get-HdIovPlan -Path $example -HostRoot $root
+        @($plan.Steps | Where-Object { $_.Operation.GetType().Name -eq 'AttachVdevToVm' }).Count | Should -Be 0
+        Join-Path $root 'run' 'libvirt' 'libvirt-sock' | Should -Exist
+    }
+}

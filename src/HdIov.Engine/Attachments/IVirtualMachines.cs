@@ -12,6 +12,12 @@ public interface IVirtualMachines
     /// <summary>The names of the domains on a connection, running or only defined, sorted ordinally.</summary>
     IReadOnlyList<string> ListDomains(string uri);
 
+    /// <summary>
+    /// Whether the libvirt answering <paramref name="uri"/> has never run, so it has no domain that holds a device (a
+    /// simulated host's own libvirtd before its first use); reading it would only start it.
+    /// </summary>
+    bool IsDormant(string uri);
+
     void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);
 
     void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);

@@ -12,6 +12,9 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
 {
     private readonly LibvirtUriMap _map;
     private readonly Dictionary<string, LibvirtConnection> _connections = new(StringComparer.Ordinal);
+
+    // The target each URI resolved to, so a URI is resolved (and a simulated host's libvirtd checked) once per connection.
+    private readonly Dictionary<string, string> _targets = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public LibvirtVirtualMachines(LibvirtUriMap map)
@@ -49,6 +52,8 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
         }
     }
 
+    public bool IsDormant(string uri) => _map.IsDormant(uri);
+
     public void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) =>
         Change(uri, name, deviceXml, scope, attach: true);
 
@@ -65,6 +70,7 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
             }
 
             _connections.Clear();
+            _targets.Clear();
         }
     }
 
@@ -95,13 +101,28 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
 
     private LibvirtConnection Connect(string uri)
     {
+        if (_targets.TryGetValue(uri, out var open))
+        {
+            return _connections[open];
+        }
+
         var target = _map.Resolve(uri);
         if (!_connections.TryGetValue(target, out var connection))
         {
-            connection = LibvirtConnection.Open(target);
+            try
+            {
+                connection = LibvirtConnection.Open(target);
+            }
+            catch (LibvirtException) when (_map.IsOwnLibvirtd(uri))
+            {
+                // The simulated host's libvirtd left at its idle timeout between the check and the connection: start it again.
+                connection = LibvirtConnection.Open(_map.Resolve(uri));
+            }
+
             _connections[target] = connection;
         }
 
+        _targets[uri] = target;
         return connection;
     }
 }

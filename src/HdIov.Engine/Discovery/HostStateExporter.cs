@@ -12,8 +12,8 @@ namespace HdIov.Engine.Discovery;
 /// planner expects) or VFs (mode sriov), one per non-PCI mdev parent with VDEVs. PFs whose owned VDEVs came from one
 /// device entry of an earlier spec are written back as that entry (same name, PFs in the same order), so the VDEV
 /// names and UUIDs stay; so do VF sets whose ledger entries name the device entry that declared them; entries with devices the engine does not own yet get <c>ownership: adopt</c>, so applying
-/// the export takes them over instead of creating more. The container attachments of the engine's CDI spec come back
-/// for the VDEVs the export still declares; VM attachments are not observed.
+/// the export takes them over instead of creating more. The container attachments of the engine's CDI spec, and the VM
+/// attachments the ledger records as made by a spec, come back for the VDEVs the export still declares.
 /// </summary>
 public static class HostStateExporter
 {
@@ -54,8 +54,29 @@ public static class HostStateExporter
             hostName,
             PlatformSpec.Empty,
             [.. entries.OrderBy(e => e.SortKey, StringComparer.Ordinal).Select(e => e.Device)],
-            ContainerAttachments(state, restored));
+            [.. VmAttachments(state, restored), .. ContainerAttachments(state, restored)]);
     }
+
+    /// <summary>One VM attachment per domain (and URI and live flag) with the VDEVs a spec attached there that the exported entries still declare.</summary>
+    private static IEnumerable<AttachmentSpec> VmAttachments(
+        HostState state,
+        Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored)
+    {
+        var recorded = state.Ledger.Attachments
+            .Where(e => e.Kind == LedgerEntryKind.VmAttachment && e.Attachment is { Uri: not null, Domain: not null, Imperative: false })
+            .Select(e => (e.Attachment!, Vdev: VdevName.TryParse(e.VdevName ?? string.Empty, out var vdev) ? vdev : null))
+            .Where(r => r.Vdev is { } vdev && Declares(restored, vdev));
+        return recorded
+            .GroupBy(r => (r.Item1.Uri!, r.Item1.Domain!, r.Item1.Live))
+            .OrderBy(g => g.Key.Item1, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Item2, StringComparer.Ordinal)
+            .Select(g => new AttachmentSpec([.. g.Select(r => r.Vdev!).Distinct().Order(VdevName.Order)], new VmTarget(g.Key.Item2, g.Key.Item1, g.Key.Live), null));
+    }
+
+    private static bool Declares(Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored, VdevName vdev) =>
+        restored.TryGetValue(vdev.Device, out var entry)
+        && vdev.PfOrdinal < entry.PfCount
+        && vdev.Ordinal < entry.Vdevs.GetValueOrDefault(vdev.Type);
 
     /// <summary>One container attachment with the VDEVs of the engine's CDI spec that the exported entries still declare.</summary>
     private static ImmutableArray<AttachmentSpec> ContainerAttachments(
@@ -65,10 +86,7 @@ public static class HostStateExporter
         var vdevs = new List<VdevName>();
         foreach (var device in CdiSpecDocument.Parse(state.Platform.CdiSpec))
         {
-            if (VdevName.TryParse(device.VdevName, out var vdev)
-                && restored.TryGetValue(vdev.Device, out var entry)
-                && vdev.PfOrdinal < entry.PfCount
-                && vdev.Ordinal < entry.Vdevs.GetValueOrDefault(vdev.Type))
+            if (VdevName.TryParse(device.VdevName, out var vdev) && Declares(restored, vdev))
             {
                 vdevs.Add(vdev);
             }

@@ -19,7 +19,14 @@ internal sealed record ProfileData(
     IReadOnlyList<VirtualParentData>? VirtualParents = null,
     FirmwareData? Firmware = null,
     BootLoaderData? BootLoader = null,
-    OsData? Os = null);
+    OsData? Os = null,
+    IReadOnlyList<VirtualMachineData>? VirtualMachines = null);
+
+/// <summary>
+/// A VM the host's libvirt has defined (shut off) when it first starts: a minimal QEMU domain (<c>machine</c> is the
+/// QEMU machine type, <c>q35</c> or <c>pc</c>), named as the examples' attachments name it.
+/// </summary>
+internal sealed record VirtualMachineData(string Name, int MemoryMiB, int Vcpus, string Machine);
 
 /// <summary>
 /// The installed command line: <c>root=</c> and the arguments of every entry (GRUB_CMDLINE_LINUX; on BLS hosts the

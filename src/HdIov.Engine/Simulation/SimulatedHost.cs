@@ -1,3 +1,4 @@
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Host;
 using HdIov.Engine.Interop;
 
@@ -11,6 +12,11 @@ namespace HdIov.Engine.Simulation;
 public sealed class SimulatedHost : IHost
 {
     private const string PausedMarker = TreeBuilder.StateDirectory + "/paused";
+    // The host's libvirt answers for qemu:///system (Attachments.LibvirtUriMap reads this file).
+    private const string OwnLibvirtMap = """
+        { "libvirtd": [ "qemu:///system" ] }
+
+        """;
     private static readonly TimeSpan PausePoll = TimeSpan.FromMilliseconds(10);
 
     private readonly RootedFileSystem _files;
@@ -26,6 +32,7 @@ public sealed class SimulatedHost : IHost
         _tree = new SimTree(_files);
         _profile = profile;
         _machine = new SimulatedMachine(profile.Data);
+        Libvirtd = new SimulatedLibvirtd(this);
     }
 
     public string Root => _files.Root;
@@ -35,6 +42,9 @@ public sealed class SimulatedHost : IHost
     public string ProfileName => _profile.Name;
 
     public SimulatedHostProfile Profile => _profile;
+
+    /// <summary>The host's own libvirt, which <c>.hdiov-sim/libvirt.json</c> names for <c>qemu:///system</c>; started on first use.</summary>
+    public SimulatedLibvirtd Libvirtd { get; }
 
     public KernelRelease KernelRelease => new("Linux", _profile.KernelRelease, "x86_64");
 
@@ -69,6 +79,7 @@ public sealed class SimulatedHost : IHost
                 throw new IOException($"{full} is not empty and is not a simulated host (no .hdiov-sim/state.json); force only replaces a previous simulated host, so pick another folder");
             }
 
+            Open(full).Libvirtd.Stop();
             foreach (var entry in new DirectoryInfo(full).EnumerateFileSystemInfos())
             {
                 new SimTree(new RootedFileSystem(full)).Remove("/" + entry.Name);
@@ -78,6 +89,7 @@ public sealed class SimulatedHost : IHost
         var host = new SimulatedHost(new SimulationStore(new RootedFileSystem(full)), profile);
         TreeBuilder.BuildPersistent(host._tree, host._machine);
         host._store.Initialise(profile.Name);
+        File.WriteAllText(Path.Combine(full, LibvirtUriMap.Path.TrimStart('/')), OwnLibvirtMap);
         host.Reboot();
         return host;
     }
@@ -102,17 +114,21 @@ public sealed class SimulatedHost : IHost
     }
 
     /// <summary>
-    /// A reboot: boot arguments come from the boot loader's configuration (/boot/grub/grub.cfg, or the BLS entry of the
+    /// A reboot: the host's libvirtd stops (its VMs' definitions stay; the next use starts it again), boot arguments come from the boot loader's configuration (/boot/grub/grub.cfg, or the BLS entry of the
     /// kernel for grubby and kernel-install hosts); mdevs and VFs are gone, drivers and
     /// driver_override are back to defaults, QAT configs are re-read, parents register and mdevctl starts
     /// the "auto" definitions.
     /// </summary>
-    public void Reboot() => _store.Transact(
-        t =>
-        {
-            Model(t.State).Boot(SimulatedBootLoader.BootedCmdline(_tree, _profile.Data));
-            return true;
-        });
+    public void Reboot()
+    {
+        Libvirtd.Stop();
+        _store.Transact(
+            t =>
+            {
+                Model(t.State).Boot(SimulatedBootLoader.BootedCmdline(_tree, _profile.Data));
+                return true;
+            });
+    }
 
     public void InjectFault(SimulatedFault fault)
     {

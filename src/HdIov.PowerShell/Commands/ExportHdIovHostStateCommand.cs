@@ -11,7 +11,7 @@ namespace HdIov.PowerShell.Commands;
 /// sriov, their count and the driver of the first VF), and one per non-PCI mdev parent such as mtty. PFs split by
 /// an earlier spec keep that entry's name, so their VDEV names and UUIDs stay the same; entries with devices the
 /// engine does not own yet say ownership: adopt, so applying the document takes them over instead of creating more.
-/// Container attachments come back from the engine's CDI spec; VM attachments are not observed and are left out.
+/// Container attachments come back from the engine's CDI spec, and the VM attachments a spec made from the ledger.
 /// The output is YAML text: Export-HdIovHostState > current.yaml. Nothing on the host changes.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "HdIovHostState")]

@@ -11,7 +11,8 @@ namespace HdIov.PowerShell.Commands;
 /// <para type="synopsis">Creates a simulated host: a folder laid out like / whose kernel model answers like the real one.</para>
 /// <para type="description">Every HdIov command works on it through -HostRoot (or $env:HDIOV_HOST_ROOT), so a rollout can
 /// be rehearsed without the hardware. Profiles are real platforms, for example spr-qat-e810 (two-socket Sapphire
-/// Rapids with QAT 4xxx and an E810) and spr-pasid-off (scalable mode without PASID).</para>
+/// Rapids with QAT 4xxx and an E810) and spr-pasid-off (scalable mode without PASID). The host has a libvirt of its own
+/// for qemu:///system, started by the first command that needs it, with the VMs its profile declares.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "HdIovSimulatedHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(SimulatedHostInfo))]

@@ -9,7 +9,8 @@ namespace HdIov.PowerShell.Commands;
 /// <para type="description">The simulated kernel boots again with the arguments its boot loader is configured with (/boot/grub/grub.cfg, or the kernel's BLS entry on grubby and kernel-install profiles):
 /// every VDEV and VF is destroyed, drivers and driver_override return to their defaults, QAT configuration files
 /// are read again, mdev parents register and mdevctl starts the definitions marked start: auto. Pending BIOS
-/// settings take effect. It refuses a real host: reboot a machine through its own tools.</para>
+/// settings take effect. The host's own libvirtd stops; its VMs' definitions stay. It refuses a real host: reboot a
+/// machine through its own tools.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Restart, "HdIovSimulatedHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(SimulatedHostInfo))]

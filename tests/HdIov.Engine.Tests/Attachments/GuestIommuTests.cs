@@ -148,6 +148,8 @@ public sealed class GuestIommuTests
 
         public IReadOnlyList<string> ListDomains(string uri) => uri == DomainHolderReader.HostUri ? [name] : [];
 
+        public bool IsDormant(string uri) => false;
+
         public void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) => throw new InvalidOperationException("read only");
 
         public void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) => throw new InvalidOperationException("read only");

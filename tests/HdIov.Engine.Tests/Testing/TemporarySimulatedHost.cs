@@ -54,6 +54,7 @@ public sealed class TemporarySimulatedHost : IDisposable
 
     public void Dispose()
     {
+        Host.Libvirtd.Stop();
         try
         {
             Directory.Delete(Root, recursive: true);

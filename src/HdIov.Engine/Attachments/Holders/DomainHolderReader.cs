@@ -8,8 +8,9 @@ namespace HdIov.Engine.Attachments.Holders;
 /// <summary>
 /// The libvirt domains that hold devices, running or only defined, on every connection given: the host's own libvirt
 /// (<see cref="HostUri"/>) and the URIs specs and the ledger name. A connection that cannot be read is reported in
-/// <see cref="DeviceHolders.Unreadable"/>; libvirt not installed, or a simulated host that maps no libvirt for the URI,
-/// means no domains there.
+/// <see cref="DeviceHolders.Unreadable"/>; libvirt not installed, a simulated host that maps no libvirt for the URI, or
+/// a simulated host's own libvirtd that has never started (<see cref="IVirtualMachines.IsDormant"/>), means no domains
+/// there, and such a libvirtd is not started to find none.
 /// </summary>
 public static class DomainHolderReader
 {
@@ -24,7 +25,7 @@ public static class DomainHolderReader
         var held = ImmutableArray.CreateBuilder<HeldDevice>();
         var unreadable = ImmutableArray.CreateBuilder<string>();
         var recorded = ledger.Attachments.Where(e => e.Kind == LedgerEntryKind.VmAttachment && e.Attachment is not null).ToList();
-        foreach (var uri in uris.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var uri in uris.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Where(u => !machines.IsDormant(u)))
         {
             IReadOnlyList<string> names;
             try

@@ -103,6 +103,16 @@ internal sealed class LibvirtConnection : IDisposable
         }
     }
 
+    /// <summary>Defines a persistent domain from its XML (or replaces the definition of the domain with that name and UUID).</summary>
+    public void DefineDomain(string xml)
+    {
+        using var domain = Libvirt.DomainDefineXML(_handle, xml);
+        if (domain.IsInvalid)
+        {
+            throw LastError("virDomainDefineXML", Uri);
+        }
+    }
+
     /// <summary>The names of every domain on the connection, running or defined, sorted ordinally.</summary>
     public unsafe IReadOnlyList<string> ListDomainNames()
     {
