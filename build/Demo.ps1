@@ -50,8 +50,8 @@ Get-HdIovPlan -Path $SpecPath | Show-Output
 Show-Command "Set-HdIovHostState -Path $relativeSpec -Force   # -Force: apply the kernel-argument step, which needs a reboot, without asking"
 Set-HdIovHostState -Path $SpecPath -Force | Show-Output
 
-Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
-(Get-HdIovHost).Vdevs | Format-Table | Show-Output
+Show-Command '(Get-HdIovHost).VirtualDevices | Format-Table'
+(Get-HdIovHost).VirtualDevices | Format-Table | Show-Output
 
 Show-Command "Test-HdIovHostState -Path $relativeSpec   # the new kernel arguments wait for a reboot"
 Test-HdIovHostState -Path $SpecPath | Show-Output
