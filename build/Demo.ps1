@@ -51,8 +51,8 @@ Get-HdIovPlan -Path $SpecPath | Show-Output
 Show-Command "Set-HdIovHostState -Path $relativeSpec -Force   # -Force: apply the kernel-argument step, which needs a reboot, without asking"
 Set-HdIovHostState -Path $SpecPath -Force | Show-Output
 
-Show-Command '(Get-HdIovHost).Vdevs | Format-Table'
-(Get-HdIovHost).Vdevs | Format-Table | Show-Output
+Show-Command '(Get-HdIovHost).VirtualDevices | Format-Table'
+(Get-HdIovHost).VirtualDevices | Format-Table | Show-Output
 
 Show-Command "Get-HdIovVirtualDevice -Owned | Where-Object { `$_.Holders -match '^VM ' } | Format-Table VdevName, Uuid, Holders   # vm01's hostdevs, read from the simulated host's own libvirt"
 Get-HdIovVirtualDevice -Owned | Where-Object { $_.Holders -match '^VM ' } | Format-Table VdevName, Uuid, Holders -AutoSize | Show-Output
