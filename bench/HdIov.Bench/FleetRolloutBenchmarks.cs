@@ -65,17 +65,7 @@ public class FleetRolloutBenchmarks
     public void WriteFleet()
     {
         _iteration++;
-        File.WriteAllText(Path.Combine(_directory, "mtty.yaml"), $"""
-            apiVersion: hdiov.dev/v1alpha1
-            kind: HostState
-            metadata: {"{"} name: template {"}"}
-            spec:
-              devices:
-                - name: tty
-                  select: {"{"} parent: mtty {"}"}
-                  mode: siov
-                  vdevs: {"{"} mtty-1: {_iteration % 2 + 1} {"}"}
-            """);
+        MttySpecFile.Write(_directory, (_iteration % 2) + 1);
         var hosts = string.Concat(Enumerable.Range(0, HostCount).Select(i => $"    - {{ name: {Name(i)}, transport: {{ local: {{ root: ./{Name(i)} }} }} }}\n"));
         var path = Path.Combine(_directory, "fleet.yaml");
         File.WriteAllText(path, $$"""

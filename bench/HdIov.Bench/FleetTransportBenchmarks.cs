@@ -77,17 +77,7 @@ public class FleetTransportBenchmarks : IDisposable
     public void WriteSpec()
     {
         _iteration++;
-        File.WriteAllText(Path.Combine(_directory, "mtty.yaml"), $"""
-            apiVersion: hdiov.dev/v1alpha1
-            kind: HostState
-            metadata: {"{"} name: template {"}"}
-            spec:
-              devices:
-                - name: tty
-                  select: {"{"} parent: mtty {"}"}
-                  mode: siov
-                  vdevs: {"{"} mtty-1: {_iteration % 2 + 1} {"}"}
-            """);
+        MttySpecFile.Write(_directory, (_iteration % 2) + 1);
     }
 
     [Benchmark(Description = "Invoke-HdIovFleetRollout of 20 simulated hosts, waves [1, 50%], throttle 5")]
