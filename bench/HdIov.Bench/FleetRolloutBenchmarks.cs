@@ -3,9 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HdIov.Engine.Fleet;
 using HdIov.Engine.Fleet.Rollout;
 using HdIov.Engine.Simulation;
@@ -145,14 +142,7 @@ public class FleetRolloutBenchmarks
     {
         public Config()
         {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithLaunchCount(1)
-                .WithWarmupCount(0)
-                .WithIterationCount(2)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1));
+            AddJob(WholeRunJob.With(2));
             AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
         }
     }

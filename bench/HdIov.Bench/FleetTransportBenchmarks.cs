@@ -4,11 +4,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HdIov.Engine.Simulation;
-using Job = BenchmarkDotNet.Jobs.Job;
 
 namespace HdIov.Bench;
 
@@ -150,14 +146,7 @@ public class FleetTransportBenchmarks : IDisposable
     {
         public Config()
         {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithLaunchCount(1)
-                .WithWarmupCount(0)
-                .WithIterationCount(3)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1));
+            AddJob(WholeRunJob.With(3));
         }
     }
 }
