@@ -52,7 +52,7 @@ internal static class ConfigFileReader
     {
         try
         {
-            return LedgerFile.Fold(sysfs.TryReadText(OwnershipLedger.Path), sysfs.TryReadText(LedgerFile.LogPath));
+            return LedgerFile.Read(sysfs.Host);
         }
         catch (LedgerFormatException error)
         {

@@ -19,10 +19,28 @@ public static class LedgerFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static OwnershipLedger Read(IHost host) =>
-        Fold(
-            host.Exists(OwnershipLedger.Path) ? host.ReadText(OwnershipLedger.Path) : null,
-            host.Exists(LogPath) ? host.ReadText(LogPath) : null);
+    private static FoldedLedger? s_lastFold;
+
+    /// <summary>
+    /// The ledger on <paramref name="host"/>. The last fold is kept with the bytes it came from: a process that
+    /// observes one host again and again (the provider's Diffs) parses its ledger once per change, not once per read.
+    /// </summary>
+    /// <exception cref="LedgerFormatException">The snapshot is not a ledger of a known version.</exception>
+    public static OwnershipLedger Read(IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var snapshot = host.TryReadBytes(OwnershipLedger.Path);
+        var log = host.TryReadBytes(LogPath);
+        var last = Volatile.Read(ref s_lastFold);
+        if (last is not null && SameBytes(last.Snapshot, snapshot) && SameBytes(last.Log, log))
+        {
+            return last.Ledger;
+        }
+
+        var ledger = Fold(Text(snapshot), Text(log));
+        Volatile.Write(ref s_lastFold, new FoldedLedger(snapshot, log, ledger));
+        return ledger;
+    }
 
     /// <summary>The snapshot with the log's changes applied in order.</summary>
     /// <exception cref="LedgerFormatException">The snapshot is not a ledger of a known version.</exception>
@@ -97,4 +115,10 @@ public static class LedgerFile
     }
 
     private sealed record LedgerEvent(LedgerOperation Op, LedgerEntry Entry);
+
+    private static bool SameBytes(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    private static string? Text(byte[]? bytes) => bytes is null ? null : HostText.Decode(bytes);
+
+    private sealed record FoldedLedger(byte[]? Snapshot, byte[]? Log, OwnershipLedger Ledger);
 }

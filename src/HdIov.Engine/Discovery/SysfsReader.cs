@@ -14,45 +14,12 @@ internal sealed class SysfsReader(IHost host)
 
     public static bool IsGone(HostIoException error) => error.Errno is Errno.ENOENT or Errno.ENODEV or Errno.ENOTDIR;
 
-    /// <summary>
-    /// The attribute's text, or null when it is absent. Absence is asked first: most optional attributes are missing
-    /// on most devices, and an exception per missing file costs more than the rest of a walk.
-    /// </summary>
-    public string? TryReadText(string path)
-    {
-        if (!host.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return host.ReadText(path);
-        }
-        catch (HostIoException error) when (IsGone(error))
-        {
-            return null;
-        }
-    }
+    /// <summary>The attribute's text, or null when it is absent or vanished while read.</summary>
+    public string? TryReadText(string path) => host.TryReadText(path);
 
     public string? TryReadLine(string path) => TryReadText(path)?.Trim();
 
-    public byte[]? TryReadBytes(string path)
-    {
-        if (!host.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return host.ReadBytes(path);
-        }
-        catch (HostIoException error) when (IsGone(error))
-        {
-            return null;
-        }
-    }
+    public byte[]? TryReadBytes(string path) => host.TryReadBytes(path);
 
     /// <summary>The last segment of a symbolic link's target (<c>driver</c>, <c>iommu_group</c>, <c>physfn</c>), or null.</summary>
     public string? LinkName(string path)

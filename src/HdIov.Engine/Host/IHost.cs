@@ -21,6 +21,15 @@ public interface IHost
 
     byte[] ReadBytes(string path);
 
+    /// <summary>
+    /// The file's text, or null when it does not exist (or vanished while read). A host answers in one open where it
+    /// can: walks read many optional attributes, and asking first whether each exists doubles the system calls.
+    /// </summary>
+    string? TryReadText(string path) => Absent(() => Exists(path) ? ReadText(path) : null);
+
+    /// <summary>The file's bytes, or null when it does not exist (or vanished while read).</summary>
+    byte[]? TryReadBytes(string path) => Absent(() => Exists(path) ? ReadBytes(path) : null);
+
     /// <summary>Entry names of a directory, sorted ordinally; empty when the directory does not exist.</summary>
     IReadOnlyList<string> ListDirectory(string path);
 
@@ -56,4 +65,17 @@ public interface IHost
     IDisposable Lock(string path, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     DateTimeOffset Now { get; }
+
+    private static T? Absent<T>(Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (HostIoException error) when (error.Errno is Interop.Errno.ENOENT or Interop.Errno.ENODEV or Interop.Errno.ENOTDIR)
+        {
+            return null;
+        }
+    }
 }

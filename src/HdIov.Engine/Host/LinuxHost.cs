@@ -30,6 +30,10 @@ public sealed class LinuxHost : IHost
 
     public byte[] ReadBytes(string path) => _files.ReadBytes(path);
 
+    public string? TryReadText(string path) => _files.TryReadText(path);
+
+    public byte[]? TryReadBytes(string path) => _files.TryReadBytes(path);
+
     public IReadOnlyList<string> ListDirectory(string path) => _files.ListDirectory(path);
 
     public string? ReadLink(string path) => _files.ReadLink(path);

@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using System.Text;
 using HdIov.Engine.Interop;
 
@@ -33,21 +32,23 @@ public sealed class RootedFileSystem
 
     public bool IsDirectory(string path) => Directory.Exists(Physical(path));
 
-    public string ReadText(string path) => Guard(path, "read", () => File.ReadAllText(Physical(path)));
+    public string ReadText(string path) => TryReadText(path) ?? throw HostIoException.FromErrno(Errno.ENOENT, path, "open");
 
-    public byte[] ReadBytes(string path) => Guard(path, "read", () => File.ReadAllBytes(Physical(path)));
+    public byte[] ReadBytes(string path) => TryReadBytes(path) ?? throw HostIoException.FromErrno(Errno.ENOENT, path, "open");
+
+    /// <summary>The file's text (UTF-8, a leading byte order mark dropped), or null when it does not exist.</summary>
+    public string? TryReadText(string path) => TryReadBytes(path) is { } bytes ? HostText.Decode(bytes) : null;
+
+    public byte[]? TryReadBytes(string path) => NativeIo.TryReadFile(Physical(path), path);
 
     public IReadOnlyList<string> ListDirectory(string path)
     {
-        var physical = Physical(path);
-        if (!Directory.Exists(physical))
+        var names = NativeIo.TryListDirectory(Physical(path), path);
+        if (names is null)
         {
             return [];
         }
 
-        // Names straight from the directory entries: a FileSystemInfo per entry would stat every symbolic link, and
-        // sysfs directories are mostly links.
-        var names = new FileSystemEnumerable<string>(physical, (ref entry) => entry.FileName.ToString()).ToList();
         names.Sort(StringComparer.Ordinal);
         return names;
     }

@@ -101,6 +101,90 @@ internal static class NativeIo
             : throw HostIoException.FromErrno(errno, hostPath, "readlink");
     }
 
+    /// <summary>
+    /// A whole file in one open and reads until end of file, or null when it does not exist. System.IO would stat the
+    /// path first, then open, stat and flock it; sysfs walks read hundreds of attributes, most of them absent or short.
+    /// </summary>
+    public static unsafe byte[]? TryReadFile(string physicalPath, string hostPath)
+    {
+        var descriptor = Libc.Open(physicalPath, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (descriptor < 0)
+        {
+            var errno = LastErrno();
+            return IsAbsent(errno) ? null : throw HostIoException.FromErrno(errno, hostPath, "open");
+        }
+
+        using var fd = SafeFdHandle.FromDescriptor(descriptor);
+        const int FirstChunk = 4096;
+        var first = stackalloc byte[FirstChunk];
+        var length = ReadAt(fd, first, FirstChunk, 0, hostPath);
+        if (length < FirstChunk && ReadAt(fd, first + length, FirstChunk - length, length, hostPath) == 0)
+        {
+            return new ReadOnlySpan<byte>(first, length).ToArray();
+        }
+
+        var content = new byte[FirstChunk * 4];
+        length = 0;
+        while (true)
+        {
+            if (length == content.Length)
+            {
+                Array.Resize(ref content, content.Length * 2);
+            }
+
+            int read;
+            fixed (byte* buffer = content)
+            {
+                read = ReadAt(fd, buffer + length, content.Length - length, length, hostPath);
+            }
+
+            if (read == 0)
+            {
+                return content.AsSpan(0, length).ToArray();
+            }
+
+            length += read;
+        }
+    }
+
+    /// <summary>
+    /// The names in a directory from its entries alone, or null when it does not exist. System.IO's enumeration stats
+    /// every symbolic link it meets, and sysfs directories are mostly links.
+    /// </summary>
+    public static List<string>? TryListDirectory(string physicalPath, string hostPath)
+    {
+        var directory = Libc.OpenDir(physicalPath);
+        if (directory == 0)
+        {
+            var errno = LastErrno();
+            return IsAbsent(errno) ? null : throw HostIoException.FromErrno(errno, hostPath, "opendir");
+        }
+
+        try
+        {
+            var names = new List<string>();
+            while (true)
+            {
+                var entry = Libc.ReadDir(directory);
+                if (entry == 0)
+                {
+                    var errno = LastErrno();
+                    return errno == Errno.None ? names : throw HostIoException.FromErrno(errno, hostPath, "readdir");
+                }
+
+                var name = Marshal.PtrToStringUTF8(entry + Libc.DirentNameOffset);
+                if (name is { Length: > 0 } and not "." and not "..")
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        finally
+        {
+            Libc.CloseDir(directory);
+        }
+    }
+
     public static unsafe KernelRelease Uname()
     {
         var buffer = stackalloc byte[Libc.UtsNameSize];
@@ -114,6 +198,26 @@ internal static class NativeIo
 
         return new KernelRelease(Field(0), Field(2), Field(4));
     }
+
+    private static unsafe int ReadAt(SafeFdHandle fd, byte* buffer, int count, long offset, string hostPath)
+    {
+        while (true)
+        {
+            var read = Libc.Pread(fd, buffer, (nuint)count, offset);
+            if (read >= 0)
+            {
+                return (int)read;
+            }
+
+            var errno = LastErrno();
+            if (errno != Errno.EINTR)
+            {
+                throw HostIoException.FromErrno(errno, hostPath, "read");
+            }
+        }
+    }
+
+    private static bool IsAbsent(Errno errno) => errno is Errno.ENOENT or Errno.ENOTDIR or Errno.ENODEV;
 
     private static Errno LastErrno() => (Errno)Marshal.GetLastPInvokeError();
 }

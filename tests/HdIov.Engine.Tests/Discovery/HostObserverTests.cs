@@ -231,6 +231,26 @@ public sealed class HostObserverTests : IDisposable
     }
 
     [Fact]
+    public void Observe_LedgerRewrittenToTheSameLengthOrAppendedTo_SeesEachChange()
+    {
+        var sym = new LedgerEntry(LedgerEntryKind.Mdev, QatPf, SymMdev, "4xxx-vqat_sym", "qat/0/sym/0", Persistence.Mdevctl);
+        var other = sym with { Uuid = Guid.Parse("3f1c2a7e-0000-4000-8000-0000000000aa") };
+        _tree.WriteFile(OwnershipLedger.Path, LedgerSerializer.Write(new OwnershipLedger([sym])));
+        var first = Observe();
+        var rewritten = LedgerSerializer.Write(new OwnershipLedger([other]));
+        Assert.Equal(File.ReadAllBytes(_tree.Physical(OwnershipLedger.Path)).Length, System.Text.Encoding.UTF8.GetByteCount(rewritten));
+        _tree.WriteFile(OwnershipLedger.Path, rewritten);
+
+        var second = Observe();
+        LedgerFile.Remove(new LinuxHost(_tree.Root), other);
+        var third = Observe();
+
+        Assert.True(first.Ledger.OwnsMdev(SymMdev));
+        Assert.Equal([other], second.Ledger.Entries.AsEnumerable());
+        Assert.Empty(third.Ledger.Entries);
+    }
+
+    [Fact]
     public void Observe_CorruptLedger_RefusesWithLocatedDiagnostic()
     {
         _tree.WriteFile(OwnershipLedger.Path, "{ \"version\": 1, \"entries\": [ { \"kind\": ");

@@ -85,6 +85,62 @@ public sealed class LinuxHostTests : IDisposable
         Assert.Empty(host.ListDirectory("/sys/missing"));
     }
 
+    [Fact]
+    public void ListDirectory_ThroughALinkToADirectory_ListsTheTarget_AndRefusesAFileWithItsErrno()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "sys", "devices", "pf"));
+        File.WriteAllText(Path.Combine(_root, "sys", "devices", "pf", "vendor"), "0x8086\n");
+        File.CreateSymbolicLink(Path.Combine(_root, "sys", "link"), "devices/pf");
+        var host = new LinuxHost(_root);
+
+        Assert.Equal(["vendor"], host.ListDirectory("/sys/link"));
+        Assert.Empty(host.ListDirectory("/sys/devices/pf/vendor/below-a-file"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(17)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(70_000)]
+    public void TryReadBytes_ReadsTheWholeFile_WhateverItsLength(int length)
+    {
+        var content = Enumerable.Range(0, length).Select(i => (byte)(i * 31)).ToArray();
+        Directory.CreateDirectory(Path.Combine(_root, "var"));
+        File.WriteAllBytes(Path.Combine(_root, "var", "file"), content);
+        var host = new LinuxHost(_root);
+
+        Assert.Equal(content, host.TryReadBytes("/var/file"));
+        Assert.Equal(content, host.ReadBytes("/var/file"));
+    }
+
+    [Fact]
+    public void TryReadText_DropsAByteOrderMark_AndIsNullWhenTheFileOrAFolderOnItsPathIsMissing()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "etc"));
+        File.WriteAllText(Path.Combine(_root, "etc", "conf"), "[GENERAL]\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var host = new LinuxHost(_root);
+
+        Assert.Equal("[GENERAL]\n", host.TryReadText("/etc/conf"));
+        Assert.Null(host.TryReadText("/etc/missing"));
+        Assert.Null(host.TryReadText("/nowhere/missing"));
+        Assert.Null(host.TryReadText("/etc/conf/below-a-file"));
+    }
+
+    [Fact]
+    public void ReadText_OfAMissingFileOrAFolder_ReportsTheErrnoWithThePath()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "etc", "folder"));
+        var host = new LinuxHost(_root);
+
+        var missing = Assert.Throws<HostIoException>(() => host.ReadText("/etc/missing"));
+        var folder = Assert.Throws<HostIoException>(() => host.ReadText("/etc/folder"));
+
+        Assert.Equal((Errno.ENOENT, "/etc/missing"), (missing.Errno, missing.Path));
+        Assert.Equal((Errno.EISDIR, "/etc/folder", "read"), (folder.Errno, folder.Path, folder.Operation));
+    }
+
     [Theory]
     [InlineData("relative/path")]
     [InlineData("/sys/../etc/shadow")]
