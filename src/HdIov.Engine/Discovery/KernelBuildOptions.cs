@@ -9,29 +9,44 @@ public sealed record KernelBuildOptions(string? Source, bool? IntelIommuDefaultO
 {
     public static KernelBuildOptions Unknown { get; } = new(null, null, null);
 
+    private const string IntelIommuDefaultOnOption = "CONFIG_INTEL_IOMMU_DEFAULT_ON";
+    private const string ScalableModeDefaultOnOption = "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON";
+
+    /// <summary>Reads the two options; a distribution's config has thousands of lines, so lines are looked at in place.</summary>
     public static KernelBuildOptions Parse(string source, string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         bool? iommu = null;
         bool? scalable = null;
-        foreach (var raw in text.Split('\n'))
+        foreach (var raw in text.AsSpan().EnumerateLines())
         {
             var line = raw.Trim();
-            Apply(line, "CONFIG_INTEL_IOMMU_DEFAULT_ON", ref iommu);
-            Apply(line, "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON", ref scalable);
+            if (line.Contains("CONFIG_INTEL_IOMMU_", StringComparison.Ordinal))
+            {
+                Apply(line, IntelIommuDefaultOnOption, ref iommu);
+                Apply(line, ScalableModeDefaultOnOption, ref scalable);
+            }
         }
 
         return new KernelBuildOptions(source, iommu, scalable);
     }
 
-    private static void Apply(string line, string option, ref bool? value)
+    private static void Apply(ReadOnlySpan<char> line, string option, ref bool? value)
     {
-        if (line == option + "=y")
-        {
-            value = true;
-        }
-        else if (line == $"# {option} is not set" || line == option + "=n")
+        if (line.StartsWith("# ", StringComparison.Ordinal)
+            && line[2..].StartsWith(option, StringComparison.Ordinal)
+            && line[(2 + option.Length)..].SequenceEqual(" is not set"))
         {
             value = false;
+        }
+        else if (line.StartsWith(option, StringComparison.Ordinal) && line.Length == option.Length + 2 && line[option.Length] == '=')
+        {
+            value = line[^1] switch
+            {
+                'y' => true,
+                'n' => false,
+                _ => value,
+            };
         }
     }
 }

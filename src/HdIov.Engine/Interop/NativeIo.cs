@@ -118,13 +118,20 @@ internal static class NativeIo
         const int FirstChunk = 4096;
         var first = stackalloc byte[FirstChunk];
         var length = ReadAt(fd, first, FirstChunk, 0, hostPath);
-        if (length < FirstChunk && ReadAt(fd, first + length, FirstChunk - length, length, hostPath) == 0)
+        if (length < FirstChunk)
         {
-            return new ReadOnlySpan<byte>(first, length).ToArray();
+            var more = ReadAt(fd, first + length, FirstChunk - length, length, hostPath);
+            if (more == 0)
+            {
+                return new ReadOnlySpan<byte>(first, length).ToArray();
+            }
+
+            length += more;
         }
 
+        // Longer than one chunk (config space, config files, the ledger), or a short read: read on from where it stands.
         var content = new byte[FirstChunk * 4];
-        length = 0;
+        new ReadOnlySpan<byte>(first, length).CopyTo(content);
         while (true)
         {
             if (length == content.Length)
