@@ -338,10 +338,13 @@ spec:
         try { Set-HdIovHostState -Path $pcSpec -HostRoot $root -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $terminating = $_ }
 
         $terminating | Should -Not -BeNullOrEmpty
-        $refusal = @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'HDIOV2025,*' })
-        $refusal.Count | Should -Be 1
-        $refusal[0].Exception.Message | Should -BeLike "*pc.yaml:13*machine type is 'pc-i440fx*"
-        $refusal[0].ErrorDetails.RecommendedAction | Should -BeLike '*define the domain as q35*'
+        $terminating.FullyQualifiedErrorId | Should -BeLike 'HDIOV2025,*'
+        $diagnostic = $terminating.Exception.Diagnostics[0]
+        $diagnostic.Message | Should -BeLike "*machine type is 'pc-i440fx*"
+        $diagnostic.KeyPath | Should -Be 'spec.attachments[0].vm.guestIommu'
+        $diagnostic.Location.File | Should -Be $pcSpec
+        $diagnostic.Location.Line | Should -Be 12
+        $terminating.ErrorDetails.RecommendedAction | Should -BeLike '*define the domain as q35*'
         Get-TestDomainXml $daemon 'pc-vm' | Should -Be $before
     }
 
