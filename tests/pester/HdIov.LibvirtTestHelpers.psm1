@@ -72,14 +72,14 @@ function Stop-TestLibvirtd([Parameter(Mandatory)] $Daemon) {
 }
 
 # Defines a shut-off domain; extra device XML goes into <devices>.
-function New-TestDomain([Parameter(Mandatory)] $Daemon, [Parameter(Mandatory)] [string] $Name, [string] $Devices = '') {
+function New-TestDomain([Parameter(Mandatory)] $Daemon, [Parameter(Mandatory)] [string] $Name, [string] $Devices = '', [string] $Machine = 'pc') {
     $file = Join-Path $Daemon.Folder "$Name.xml"
     Set-Content -LiteralPath $file -Value @"
 <domain type='qemu'>
   <name>$Name</name>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <os><type arch='x86_64' machine='$Machine'>hvm</type></os>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>$Devices</devices>
 </domain>
 "@

@@ -277,3 +277,86 @@ spec:
         $failure.ErrorDetails.RecommendedAction | Should -Match 'HDIOV_BMC_PASSWORD'
     }
 }
+
+Describe 'Set-HdIovHostState with vm.guestIommu: add' -Tag Libvirt {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'HdIov.LibvirtTestHelpers.psm1') -Force
+        $daemon = Start-TestLibvirtd
+        $root = (New-HdIovSimulatedHost -Profile mtty-lab -Path (New-TestHostPath 'guest-iommu')).Path
+        Set-SimulatedLibvirtUri -Root $root -Daemon $daemon
+        New-TestDomain $daemon 'q35-vm' -Machine q35
+        New-TestDomain $daemon 'pc-vm'
+        $iommuSpec = Join-Path $TestDrive 'guest-iommu.yaml'
+        Set-Content -LiteralPath $iommuSpec -Value @'
+apiVersion: hdiov.dev/v1alpha1
+kind: HostState
+metadata:
+  name: mtty-lab
+spec:
+  devices:
+    - name: serial
+      select: { parent: mtty }
+      mode: siov
+      vdevs: { mtty-1: 1 }
+  attachments:
+    - vdevs: [ serial/0/mtty-1/0 ]
+      vm: { name: q35-vm, guestIommu: add }
+'@
+    }
+
+    AfterAll {
+        Stop-TestLibvirtd $daemon
+    }
+
+    It 'plans the vIOMMU before the hostdev, adds it to the definition, and is then converged' {
+        $plan = Get-HdIovPlan -Path $iommuSpec -HostRoot $root
+        $steps = @($plan.Steps)
+        $add = @($steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.AddGuestIommu') })
+        $attach = @($steps | Where-Object { $_.Operation -is (Get-HdIovEngineType 'HdIov.Engine.Planning.AttachVdevToVm') })
+        $add.Count | Should -Be 1
+        $add[0].Address | Should -Be 'vm/q35-vm/iommu'
+        $add[0].Id | Should -BeLessThan $attach[0].Id
+        $plan | Out-String -Width 250 | Should -Match 'vm/q35-vm/iommu\s+add .*intel-iommu\.x-scalable-mode=on'
+
+        Set-HdIovHostState -Path $iommuSpec -HostRoot $root -Confirm:$false | Out-Null
+
+        $xml = Get-TestDomainXml $daemon 'q35-vm'
+        $xml | Should -BeLike "*<iommu model='intel'>*<driver intremap='on' caching_mode='on'/>*"
+        $xml | Should -BeLike "*<ioapic driver='qemu'/>*"
+        $xml | Should -BeLike "*<qemu:arg value='intel-iommu.x-scalable-mode=on'/>*"
+        Test-HdIovHostState -Path $iommuSpec -HostRoot $root | Should -BeTrue
+        (Get-HdIovPlan -Path $iommuSpec -HostRoot $root).IsEmpty | Should -BeTrue
+    }
+
+    It 'refuses a domain that is not q35 with HDIOV2025 at vm.guestIommu, and changes nothing' {
+        $pcSpec = Join-Path $TestDrive 'pc.yaml'
+        (Get-Content -Raw -LiteralPath $iommuSpec) -replace 'q35-vm', 'pc-vm' | Set-Content -LiteralPath $pcSpec
+        $before = Get-TestDomainXml $daemon 'pc-vm'
+        $errors = $null
+        $terminating = $null
+
+        try { Set-HdIovHostState -Path $pcSpec -HostRoot $root -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $terminating = $_ }
+
+        $terminating | Should -Not -BeNullOrEmpty
+        $terminating.FullyQualifiedErrorId | Should -BeLike 'HDIOV2025,*'
+        $diagnostic = $terminating.Exception.Diagnostics[0]
+        $diagnostic.Message | Should -BeLike "*machine type is 'pc-i440fx*"
+        $diagnostic.KeyPath | Should -Be 'spec.attachments[0].vm.guestIommu'
+        $diagnostic.Location.File | Should -Be $pcSpec
+        $diagnostic.Location.Line | Should -Be 12
+        $terminating.ErrorDetails.RecommendedAction | Should -BeLike '*define the domain as q35*'
+        Get-TestDomainXml $daemon 'pc-vm' | Should -Be $before
+    }
+
+    It 'reports a guestIommu other than report or add at its line' {
+        $bad = Join-Path $TestDrive 'bad.yaml'
+        (Get-Content -Raw -LiteralPath $iommuSpec) -replace 'guestIommu: add', 'guestIommu: yes' | Set-Content -LiteralPath $bad
+
+        $diagnostics = @(Test-HdIovSpec -Path $bad -PassThru)
+
+        $diagnostics.Code | Should -Be @('HDIOV1006')
+        $diagnostics[0].KeyPath | Should -Be 'spec.attachments[0].vm.guestIommu'
+        $diagnostics[0].Location.Line | Should -Be 13
+        $diagnostics[0].Location.Column | Should -Be 39
+    }
+}

@@ -29,5 +29,8 @@ public sealed record DomainObservation(
     string? Problem = null,
     string? Fix = null)
 {
+    /// <summary>What the persistent definition lacks of a scalable-mode guest vIOMMU, for <c>vm.guestIommu: add</c>; null when not read.</summary>
+    public GuestIommuAddition? GuestIommu { get; init; }
+
     public bool Matches(string uri, string name) => Uri == uri && Name == name;
 }

@@ -38,7 +38,7 @@ public static class DomainObserver
         return observations.ToImmutable();
     }
 
-    /// <summary>Every (URI, domain) the spec's VM attachments and the ledger's VM attachment entries name.</summary>
+    /// <summary>Every (URI, domain) the spec's VM attachments and the ledger's VM attachment and guest vIOMMU entries name.</summary>
     public static IEnumerable<(string Uri, string Name)> Targets(HostSpec? spec, OwnershipLedger ledger)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -46,7 +46,8 @@ public static class DomainObserver
         var recorded = ledger.Attachments
             .Where(e => e.Kind == LedgerEntryKind.VmAttachment && e.Attachment is { Uri: not null, Domain: not null })
             .Select(e => (e.Attachment!.Uri!, e.Attachment.Domain!));
-        return declared.Concat(recorded).Distinct();
+        var guestIommus = ledger.GuestIommus.Select(e => (e.Attachment!.Uri!, e.Attachment.Domain!));
+        return declared.Concat(recorded).Concat(guestIommus).Distinct();
     }
 
     private static DomainObservation ObserveOne(IVirtualMachines machines, string uri, string name)
@@ -67,7 +68,10 @@ public static class DomainObserver
                 DomainStatus.Found,
                 snapshot.Active,
                 DomainHostdevs.Parse(snapshot.ConfigXml),
-                snapshot.LiveXml is { } live ? DomainHostdevs.Parse(live) : DomainHostdevs.Empty);
+                snapshot.LiveXml is { } live ? DomainHostdevs.Parse(live) : DomainHostdevs.Empty)
+            {
+                GuestIommu = GuestIommuDefinition.Inspect(snapshot.ConfigXml),
+            };
         }
         catch (HdIovException failure) when (failure is not LibvirtException && failure.Diagnostics is [{ Code: DiagnosticCodes.LibvirtUnavailable } notMapped])
         {

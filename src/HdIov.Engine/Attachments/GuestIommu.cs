@@ -114,5 +114,5 @@ public sealed record GuestIommu(bool Q35, bool SplitIrqchip, bool IntelIommu, bo
     }
 
     /// <summary>QEMU's spellings of a set flag; newer QEMU also takes a mode name for scalable mode.</summary>
-    private static bool IsOn(string? value) => value is "true" or "on" or "yes" or "modern";
+    internal static bool IsOn(string? value) => value is "true" or "on" or "yes" or "modern";
 }

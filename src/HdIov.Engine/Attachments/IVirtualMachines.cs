@@ -1,7 +1,8 @@
 namespace HdIov.Engine.Attachments;
 
 /// <summary>
-/// The engine's only way to VMs: read a domain, list domains, attach and detach one device. URIs are the ones the
+/// The engine's only way to VMs: read a domain, list domains, attach and detach one device, redefine a shut-off
+/// domain's persistent definition. URIs are the ones the
 /// spec or the user wrote (<c>qemu:///system</c>); the implementation decides which libvirt answers for them.
 /// </summary>
 public interface IVirtualMachines
@@ -21,4 +22,13 @@ public interface IVirtualMachines
     void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);
 
     void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope);
+
+    /// <summary>
+    /// The persistent definition to redefine the domain from: inactive and with its secrets (graphics passwords), as
+    /// <c>virsh edit</c> reads it, so a redefinition keeps them.
+    /// </summary>
+    string ReadDefinition(string uri, string name);
+
+    /// <summary>Replaces the persistent definition of the domain the XML names (<c>virDomainDefineXML</c>).</summary>
+    void Define(string uri, string domainXml);
 }

@@ -60,6 +60,25 @@ public sealed class LibvirtVirtualMachines : IVirtualMachines, IDisposable
     public void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) =>
         Change(uri, name, deviceXml, scope, attach: false);
 
+    public string ReadDefinition(string uri, string name)
+    {
+        lock (_lock)
+        {
+            var connection = Connect(uri);
+            using var domain = connection.LookupDomain(name)
+                ?? throw new LibvirtException("virDomainLookupByName", uri, LibvirtException.NoDomain, 0, $"Domain not found: no domain with matching name '{name}'");
+            return connection.GetXml(domain, inactive: true, secure: true);
+        }
+    }
+
+    public void Define(string uri, string domainXml)
+    {
+        lock (_lock)
+        {
+            Connect(uri).DefineDomain(domainXml);
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

@@ -49,6 +49,8 @@ public static class DiagnosticCodes
     public const string BmcCredentialMissing = "HDIOV2022";
     public const string DeviceHeld = "HDIOV2023";
     public const string VdevNotCreated = "HDIOV2024";
+    public const string GuestIommuRefused = "HDIOV2025";
+    public const string GuestIommuDeferred = "HDIOV2026";
 
     public const string HostWriteFailed = "HDIOV3001";
     public const string StalePlan = "HDIOV3002";

@@ -57,7 +57,11 @@ public static class HostStateExporter
             [.. VmAttachments(state, restored), .. ContainerAttachments(state, restored)]);
     }
 
-    /// <summary>One VM attachment per domain (and URI and live flag) with the VDEVs a spec attached there that the exported entries still declare.</summary>
+    /// <summary>
+    /// One VM attachment per domain (and URI and live flag) with the VDEVs a spec attached there that the exported entries
+    /// still declare; the VDEVs whose attachments asked for the domain's guest vIOMMU get one of their own with
+    /// <c>guestIommu: add</c>.
+    /// </summary>
     private static IEnumerable<AttachmentSpec> VmAttachments(
         HostState state,
         Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored)
@@ -66,11 +70,18 @@ public static class HostStateExporter
             .Where(e => e.Kind == LedgerEntryKind.VmAttachment && e.Attachment is { Uri: not null, Domain: not null, Imperative: false })
             .Select(e => (e.Attachment!, Vdev: VdevName.TryParse(e.VdevName ?? string.Empty, out var vdev) ? vdev : null))
             .Where(r => r.Vdev is { } vdev && Declares(restored, vdev));
+        var askingIommu = state.Ledger.GuestIommus
+            .SelectMany(e => e.GuestIommu!.Vdevs.Select(v => (e.Attachment!.Uri!, e.Attachment.Domain!, v)))
+            .ToHashSet();
         return recorded
-            .GroupBy(r => (r.Item1.Uri!, r.Item1.Domain!, r.Item1.Live))
+            .GroupBy(r => (r.Item1.Uri!, r.Item1.Domain!, r.Item1.Live, Iommu: askingIommu.Contains((r.Item1.Uri!, r.Item1.Domain!, r.Vdev!.ToString()))))
             .OrderBy(g => g.Key.Item1, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Item2, StringComparer.Ordinal)
-            .Select(g => new AttachmentSpec([.. g.Select(r => r.Vdev!).Distinct().Order(VdevName.Order)], new VmTarget(g.Key.Item2, g.Key.Item1, g.Key.Live), null));
+            .ThenBy(g => g.Key.Iommu)
+            .Select(g => new AttachmentSpec(
+                [.. g.Select(r => r.Vdev!).Distinct().Order(VdevName.Order)],
+                new VmTarget(g.Key.Item2, g.Key.Item1, g.Key.Live) { GuestIommu = g.Key.Iommu ? GuestIommuPolicy.Add : GuestIommuPolicy.Report },
+                null));
     }
 
     private static bool Declares(Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored, VdevName vdev) =>

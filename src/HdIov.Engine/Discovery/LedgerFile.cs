@@ -105,6 +105,7 @@ public static class LedgerFile
         {
             LedgerEntryKind.Mdev => a.Uuid == b.Uuid,
             LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment => a.Uuid == b.Uuid && (a.Attachment?.SameTarget(b.Attachment) ?? b.Attachment is null),
+            LedgerEntryKind.GuestIommu => a.Attachment?.SameTarget(b.Attachment) ?? b.Attachment is null,
             _ => a.Parent == b.Parent,
         };
 

@@ -71,6 +71,11 @@ public static class LedgerSerializer
             {
                 throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} has an attachment entry under {entry.Parent} without its device or target");
             }
+
+            if (entry.Kind == LedgerEntryKind.GuestIommu && (entry.Attachment is not { Uri: not null, Domain: not null } || entry.GuestIommu is null))
+            {
+                throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} has a guest vIOMMU entry under {entry.Parent} without its domain or parts");
+            }
         }
 
         return new OwnershipLedger(entries);

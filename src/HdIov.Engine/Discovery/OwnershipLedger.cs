@@ -37,6 +37,10 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
     /// <summary>The attachments the engine made (VM hostdevs and CDI devices), in the order they were recorded.</summary>
     public IEnumerable<LedgerEntry> Attachments =>
         Entries.Where(e => e.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment && e.Attachment is not null);
+
+    /// <summary>The guest vIOMMU parts the engine added to domains' definitions, one entry per domain.</summary>
+    public IEnumerable<LedgerEntry> GuestIommus =>
+        Entries.Where(e => e.Kind == LedgerEntryKind.GuestIommu && e.Attachment is { Uri: not null, Domain: not null } && e.GuestIommu is not null);
 }
 
 public enum LedgerEntryKind
@@ -55,6 +59,12 @@ public enum LedgerEntryKind
 
     /// <summary>A folder the engine created (<see cref="LedgerEntry.Parent"/> is its path); it removes the folder once it is empty.</summary>
     CreatedFolder,
+
+    /// <summary>
+    /// Guest vIOMMU parts the engine added to a domain's definition (<c>vm.guestIommu: add</c>): <see cref="LedgerEntry.Attachment"/>
+    /// names the domain, <see cref="LedgerEntry.GuestIommu"/> the parts and the VDEVs whose attachments asked for them.
+    /// </summary>
+    GuestIommu,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>
@@ -89,7 +99,15 @@ public sealed record LedgerEntry(
     AttachmentRecord? Attachment = null,
     string? Entry = null,
     int? PfOrdinal = null,
-    DeviceBaseline? Baseline = null);
+    DeviceBaseline? Baseline = null,
+    GuestIommuRecord? GuestIommu = null);
+
+/// <summary>
+/// The guest vIOMMU parts the engine added to one domain's definition (<see cref="Added"/>, exactly those, so a release
+/// takes out only them) and the VDEVs whose attachments ask for them (<see cref="Vdevs"/>, so a scoped release knows
+/// when the last of them is gone).
+/// </summary>
+public sealed record GuestIommuRecord(IReadOnlyList<Attachments.GuestIommuPart> Added, IReadOnlyList<string> Vdevs);
 
 /// <summary>
 /// A PF as it was before the engine first changed it; each part is recorded at the first change of that part and never

@@ -70,6 +70,9 @@ internal sealed class StepDrift(HostState state, Plan plan)
             ? (DriftKind.Declared, step.Reason)
             : (DriftKind.ChangedOutside, "attached outside HdIov; the engine records it as its own"),
         ForgetAttachment => (DriftKind.ChangedOutside, step.Reason + " (removed outside HdIov)"),
+        AddGuestIommu o => state.Ledger.GuestIommus.Any(e => e.Attachment!.Uri == o.Uri && e.Attachment.Domain == o.Domain)
+            ? (DriftKind.ChangedOutside, $"HdIov added a vIOMMU to the definition of {o.Domain}, and {GuestIommuDefinition.Describe(o.Parts)} was removed outside HdIov")
+            : (DriftKind.Declared, $"an attachment asks for a guest vIOMMU (guestIommu: add) and the definition of {o.Domain} lacks {GuestIommuDefinition.Describe(o.Parts)}"),
         _ => (DriftKind.Declared, step.Reason),
     };
 

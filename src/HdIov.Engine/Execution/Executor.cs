@@ -158,6 +158,15 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case ForgetAttachment forget:
                 RecordAttachmentHandler.Execute(host, forget);
                 break;
+            case AddGuestIommu add:
+                GuestIommuHandler.Execute(host, VirtualMachines(), add);
+                break;
+            case RemoveGuestIommu remove:
+                GuestIommuHandler.Execute(host, VirtualMachines(), remove);
+                break;
+            case RecordGuestIommu record:
+                GuestIommuHandler.Execute(host, record);
+                break;
             default:
                 throw new InvalidOperationException($"no handler for {operation.GetType().Name}");
         }

@@ -19,6 +19,7 @@ internal static class AttachmentPlanner
     public static void Plan(PlanContext context)
     {
         VmAttachmentPlanner.Plan(context);
+        GuestIommuPlanner.Plan(context);
 
         var devices = new List<CdiDeviceEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -28,6 +28,9 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(DetachVdevFromVm), "detachVdevFromVm")]
 [JsonDerivedType(typeof(RecordAttachment), "recordAttachment")]
 [JsonDerivedType(typeof(ForgetAttachment), "forgetAttachment")]
+[JsonDerivedType(typeof(AddGuestIommu), "addGuestIommu")]
+[JsonDerivedType(typeof(RemoveGuestIommu), "removeGuestIommu")]
+[JsonDerivedType(typeof(RecordGuestIommu), "recordGuestIommu")]
 public abstract record StepOperation
 {
     public abstract string Describe();
@@ -161,4 +164,27 @@ public sealed record RecordAttachment(LedgerEntry Entry) : StepOperation
 public sealed record ForgetAttachment(LedgerEntry Entry) : StepOperation
 {
     public override string Describe() => $"forget {AttachmentScopes.Label(Entry)}";
+}
+
+/// <summary>
+/// Add the missing parts of a scalable-mode guest vIOMMU to a shut-off domain's persistent definition: read it
+/// inactive, add what is still missing, <c>virDomainDefineXML</c>. The ledger records the parts added (with those an
+/// earlier step added) and the VDEVs whose attachments ask for them.
+/// </summary>
+public sealed record AddGuestIommu(string Uri, string Domain, IReadOnlyList<GuestIommuPart> Parts, IReadOnlyList<string> Vdevs) : StepOperation
+{
+    public override string Describe() => $"add {GuestIommuDefinition.Describe(Parts)} to the definition of VM {Domain}";
+}
+
+/// <summary>Take the guest vIOMMU parts the engine added out of a shut-off domain's definition, then drop their record.</summary>
+public sealed record RemoveGuestIommu(string Uri, string Domain, IReadOnlyList<GuestIommuPart> Parts) : StepOperation
+{
+    public override string Describe() => $"remove {GuestIommuDefinition.Describe(Parts)} (added by HdIov) from the definition of VM {Domain}";
+}
+
+/// <summary>Rewrite the record of a domain's guest vIOMMU: which VDEVs' attachments ask for it now; the domain is not touched.</summary>
+public sealed record RecordGuestIommu(LedgerEntry Entry) : StepOperation
+{
+    public override string Describe() =>
+        $"record the vIOMMU of VM {Entry.Attachment?.Domain} as asked for by {(Entry.GuestIommu is { Vdevs.Count: > 0 } r ? string.Join(", ", r.Vdevs) : "no attachment")}";
 }

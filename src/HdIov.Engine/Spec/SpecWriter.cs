@@ -236,6 +236,10 @@ public static class SpecWriter
                     yaml.Entry("name", vm.Name);
                     yaml.Entry("uri", vm.Uri);
                     yaml.Entry("live", vm.Live);
+                    if (vm.GuestIommu == GuestIommuPolicy.Add)
+                    {
+                        yaml.Entry("guestIommu", "add");
+                    }
                 });
             }
 

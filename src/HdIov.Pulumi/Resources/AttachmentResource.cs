@@ -81,6 +81,11 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             failures.Add(("vm.name", $"HDIOV1008: the domain name is missing or invalid. Fix: use 1 to {Names.MaxLength} ASCII letters, digits, '-', '_' or '.'"));
         }
 
+        if (vm is not null && vm.Get("guestIommu") is { } guestIommu && GuestIommuOf(guestIommu) is null)
+        {
+            failures.Add(("vm.guestIommu", $"HDIOV1006: {guestIommu} is not one of the guestIommu values. Fix: write report (the default: only report what the domain lacks) or add (add the vIOMMU to the shut-off domain's definition)"));
+        }
+
         if (vm is not null && Outputs.TextOf(vm, "uri") is { } uri && !IsUri(uri))
         {
             failures.Add(("vm.uri", $"HDIOV1006: '{uri}' is not a libvirt connection URI. Fix: write a URI such as \"{DefaultVmUri}\" (printable ASCII, no spaces), or remove 'uri' to use that default"));
@@ -144,6 +149,11 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             if (!hotPlugged)
             {
                 vm.Add(("live", PropertyValue.From(false)));
+            }
+
+            if (observed.Ledger.GuestIommus.Any(e => e.Attachment!.Uri == target.Uri && e.Attachment.Domain == target.Name && e.GuestIommu!.Vdevs.Intersect(attached, StringComparer.Ordinal).Any()))
+            {
+                vm.Add(("guestIommu", PropertyValue.From("add")));
             }
 
             inputs = inputs.With("vm", Outputs.Object([.. vm]));
@@ -248,8 +258,10 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
         var names = VdevsOf(inputs).Select(n => VdevName.TryParse(n, out var parsed) ? parsed : throw ProviderErrors.InvalidArgument($"'{n}' is not a VDEV name"));
         if (TargetOf(inputs.Get("vm")) is { } target)
         {
-            var live = Outputs.MapOf(inputs, "vm")!.Get("live")?.Reveal() is not BoolValue { Value: false };
-            return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], new VmTarget(target.Name, target.Uri, live), null)]);
+            var vm = Outputs.MapOf(inputs, "vm")!;
+            var live = vm.Get("live")?.Reveal() is not BoolValue { Value: false };
+            var guestIommu = vm.Get("guestIommu") is { } value ? GuestIommuOf(value) ?? GuestIommuPolicy.Report : GuestIommuPolicy.Report;
+            return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], new VmTarget(target.Name, target.Uri, live) { GuestIommu = guestIommu }, null)]);
         }
 
         var cdi = Outputs.MapOf(inputs, "container")?.Get("cdi")?.Reveal() is not BoolValue { Value: false };
@@ -335,4 +347,12 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
             : ContainerPrefix + string.Join(',', VdevsOf(inputs));
 
     private static bool IsUri(string text) => LibvirtUri.IsValid(text);
+
+    /// <summary>The policy a <c>vm.guestIommu</c> input names; null for anything but <c>report</c> and <c>add</c>.</summary>
+    private static GuestIommuPolicy? GuestIommuOf(PropertyValue value) => value.Reveal() switch
+    {
+        StringValue { Value: "report" } => GuestIommuPolicy.Report,
+        StringValue { Value: "add" } => GuestIommuPolicy.Add,
+        _ => null,
+    };
 }

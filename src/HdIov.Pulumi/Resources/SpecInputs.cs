@@ -115,7 +115,8 @@ internal static class SpecInputs
     {
         var vdevs = ("vdevs", Outputs.Texts(attachment.Vdevs.Select(v => v.ToString())));
         return attachment.Vm is { } vm
-            ? Map([vdevs, ("vm", Outputs.Object(("name", PropertyValue.From(vm.Name)), ("uri", PropertyValue.From(vm.Uri)), ("live", PropertyValue.From(vm.Live))))])
+            ? Map([vdevs, ("vm", Outputs.Object([("name", PropertyValue.From(vm.Name)), ("uri", PropertyValue.From(vm.Uri)), ("live", PropertyValue.From(vm.Live)),
+                .. vm.GuestIommu == GuestIommuPolicy.Add ? [("guestIommu", PropertyValue.From("add"))] : Array.Empty<(string, PropertyValue)>()]))])
             : Map([vdevs, ("container", Outputs.Object(("cdi", PropertyValue.From(attachment.Container?.Cdi ?? true))))]);
     }
 

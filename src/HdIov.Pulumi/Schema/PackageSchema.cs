@@ -21,6 +21,7 @@ internal static class PackageSchema
         ("BiosSource", "Where BIOS settings are applied.", [("redfish", "Redfish"), ("firmware-attributes", "FirmwareAttributes"), ("none", "None")]),
         ("IommuMode", "The IOMMU mode the kernel boots with.", [("scalable", "Scalable"), ("legacy", "Legacy"), ("off", "Off")]),
         ("HugepageSize", "A hugepage size.", [("2Mi", "Size2Mi"), ("1Gi", "Size1Gi")]),
+        ("GuestIommu", "What a converge does about the virtual Intel IOMMU a VM's guest needs for PASID.", [("report", "Report"), ("add", "Add")]),
     ];
 
     public static string Build(string version)
@@ -244,6 +245,7 @@ internal static class PackageSchema
             ["name"] = Prop("string", "The domain name. Changing it re-creates the attachment.", replace: true),
             ["uri"] = Prop("string", "The libvirt connection URI; default qemu:///system. Changing it re-creates the attachment.", replace: true),
             ["live"] = Prop("boolean", "Also hot-plug into the running domain; default true. With false a running guest gets the change when it restarts (reported in pendingVmRestart)."),
+            ["guestIommu"] = Enum("GuestIommu", "report (default): only report what the domain's definition lacks of a scalable-mode vIOMMU; add: add it (<iommu model='intel'> with intremap and caching_mode, <ioapic driver='qemu'/>, -global intel-iommu.x-scalable-mode=on) to the shut-off domain's definition, and take out only what was added when the attachment is deleted. A non-q35 domain is refused; a running one waits until it is shut off."),
         }, ["name"]),
         [TypeToken("ContainerTarget")] = ObjectType("Container runtimes through CDI.", new JsonObject
         {

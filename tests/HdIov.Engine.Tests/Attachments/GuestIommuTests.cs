@@ -153,5 +153,9 @@ public sealed class GuestIommuTests
         public void AttachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) => throw new InvalidOperationException("read only");
 
         public void DetachDevice(string uri, string name, string deviceXml, DomainChangeScope scope) => throw new InvalidOperationException("read only");
+
+        public string ReadDefinition(string uri, string domain) => xml;
+
+        public void Define(string uri, string domainXml) => throw new InvalidOperationException("read only");
     }
 }

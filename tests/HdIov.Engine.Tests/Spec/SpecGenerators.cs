@@ -99,7 +99,7 @@ internal static class SpecGenerators
             var vdevs = candidates.Take(take).ToImmutableArray();
             candidates.RemoveRange(0, take);
             result.Add((choice & 4) == 0
-                ? new AttachmentSpec(vdevs, new VmTarget($"vm{choice & 0xff}", (choice & 8) == 0 ? "qemu:///system" : "qemu+ssh://root@h/system?x=1", (choice & 16) == 0), null)
+                ? new AttachmentSpec(vdevs, new VmTarget($"vm{choice & 0xff}", (choice & 8) == 0 ? "qemu:///system" : "qemu+ssh://root@h/system?x=1", (choice & 16) == 0) { GuestIommu = (choice & 32) == 0 ? GuestIommuPolicy.Report : GuestIommuPolicy.Add }, null)
                 : new AttachmentSpec(vdevs, null, new ContainerTarget((choice & 8) == 0)));
         }
 

@@ -1,5 +1,6 @@
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
+using HdIov.Engine.Spec;
 
 namespace HdIov.Engine.Tests.Spec;
 
@@ -40,6 +41,32 @@ public sealed class SpecLoaderAttachmentTests
         Assert.Equal(new VmTarget("vm02", "qemu+ssh://root@host/system", false), spec.Attachments[1].Vm);
         Assert.Equal(new ContainerTarget(true), spec.Attachments[2].Container);
         Assert.Null(spec.Attachments[2].Vm);
+    }
+
+    [Fact]
+    public void LoadText_GuestIommu_IsReportByDefault_AddWhenAsked_AndWrittenBackOnlyWhenAdd()
+    {
+        var spec = SpecAssert.Valid(Head + """
+                - { vdevs: [ qat/0/asym/0 ], vm: { name: vm01, guestIommu: add } }
+                - { vdevs: [ qat/0/asym/1 ], vm: { name: vm02, guestIommu: report } }
+                - { vdevs: [ qat/0/dc/0 ], vm: { name: vm03 } }
+            """);
+
+        Assert.Equal([GuestIommuPolicy.Add, GuestIommuPolicy.Report, GuestIommuPolicy.Report], spec.Attachments.Select(a => a.Vm!.GuestIommu));
+        var written = SpecWriter.Write(spec);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(written, "guestIommu: add"));
+        Assert.DoesNotContain("guestIommu: report", written, StringComparison.Ordinal);
+        Assert.Equal(spec.Attachments.Select(a => a.Vm), SpecAssert.Valid(written).Attachments.Select(a => a.Vm));
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("Add")]
+    public void LoadText_GuestIommuOtherThanReportOrAdd_IsReportedAtTheValue(string value)
+    {
+        var diagnostic = SpecAssert.Single(Head + $"    - {{ vdevs: [ qat/0/asym/0 ], vm: {{ name: vm01, guestIommu: {value} }} }}\n", DiagnosticCodes.InvalidValue, "spec.attachments[0].vm.guestIommu", 13, 64);
+
+        Assert.Contains("report", diagnostic.Hint, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -76,7 +76,7 @@ public sealed class PrivateLibvirtd : IDisposable
     public string Uri { get; }
 
     /// <summary>Defines a shut-off domain with the given extra devices (hostdev XML); returns its name.</summary>
-    public string DefineDomain(string name, string devices = "")
+    public string DefineDomain(string name, string devices = "", string machine = "pc")
     {
         var file = Path.Combine(_folder, name + ".xml");
         File.WriteAllText(file, $"""
@@ -84,7 +84,7 @@ public sealed class PrivateLibvirtd : IDisposable
               <name>{name}</name>
               <memory unit='MiB'>64</memory>
               <vcpu>1</vcpu>
-              <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <os><type arch='x86_64' machine='{machine}'>hvm</type></os>
               <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>{devices}</devices>
             </domain>
             """);

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using HdIov.Engine.Discovery;
 using HdIov.Engine.Tests.Testing;
 using HdIov.Pulumi.Rpc;
@@ -158,6 +159,62 @@ public sealed class VmAttachmentTests(PrivateLibvirtd libvirtd) : IClassFixture<
             libvirtd.Virsh("destroy", vm);
         }
     }
+
+    [Fact]
+    public async Task Attachment_Vm_GuestIommuAdd_StaysWhileAnotherAttachmentAsks_AndDeleteGivesTheDefinitionBack()
+    {
+        using var sim = MappedHost();
+        await using var provider = await ProviderUnderTest.ConfiguredAsync(sim.Root);
+        await provider.UpAsync("hdiov:index:DeviceSplit", "serial", Serial(2));
+        var vm = libvirtd.DefineDomain("iommu-" + Guid.NewGuid().ToString("N")[..8], machine: "q35");
+        var original = libvirtd.DumpXml(vm);
+        var firstNews = Bag.Of(("vdevs", new[] { "serial/0/mtty-1/0" }), ("vm", Bag.Of(("name", vm), ("guestIommu", "add"))));
+        var (firstId, firstOutputs, firstInputs) = await provider.UpAsync(Attachment, "a", firstNews);
+        var (secondId, secondOutputs, secondInputs) = await provider.UpAsync(Attachment, "b", Bag.Of(("vdevs", new[] { "serial/0/mtty-1/1" }), ("vm", Bag.Of(("name", vm), ("guestIommu", "add")))));
+
+        Assert.True(Engine.Attachments.GuestIommu.Parse(libvirtd.DumpXml(vm)).Complete);
+        Assert.Equal(["serial/0/mtty-1/0", "serial/0/mtty-1/1"], Assert.Single(Observe(sim).Ledger.GuestIommus).GuestIommu!.Vdevs);
+        var imported = await provider.Client.ReadAsync(new ReadRequest { Id = firstId, Urn = Urns.Of(Attachment, "a"), Type = Attachment });
+        Assert.Equal(firstNews, StructCodec.Decode(imported.Inputs));
+
+        await provider.Client.DeleteAsync(new DeleteRequest { Id = firstId, Urn = Urns.Of(Attachment, "a"), Type = Attachment, Properties = StructCodec.Encode(firstOutputs), OldInputs = StructCodec.Encode(firstInputs) });
+
+        Assert.True(Engine.Attachments.GuestIommu.Parse(libvirtd.DumpXml(vm)).Complete);
+        Assert.Equal(["serial/0/mtty-1/1"], Assert.Single(Observe(sim).Ledger.GuestIommus).GuestIommu!.Vdevs);
+
+        await provider.Client.DeleteAsync(new DeleteRequest { Id = secondId, Urn = Urns.Of(Attachment, "b"), Type = Attachment, Properties = StructCodec.Encode(secondOutputs), OldInputs = StructCodec.Encode(secondInputs) });
+
+        Assert.Empty(Observe(sim).Ledger.GuestIommus);
+        Assert.Equal(StripHostdevs(original), StripHostdevs(libvirtd.DumpXml(vm)));
+    }
+
+    [Fact]
+    public async Task Attachment_Vm_GuestIommu_BadValueFailsCheck_AndANonQ35DomainIsRefusedUnchanged()
+    {
+        using var sim = MappedHost();
+        await using var provider = await ProviderUnderTest.ConfiguredAsync(sim.Root);
+        await provider.UpAsync("hdiov:index:DeviceSplit", "serial", Serial(1));
+        var vm = libvirtd.DefineDomain("pc-" + Guid.NewGuid().ToString("N")[..8]);
+        var urn = Urns.Of(Attachment, "pc");
+
+        var check = await provider.Client.CheckAsync(new CheckRequest { Urn = urn, Type = Attachment, Olds = new Struct(), News = StructCodec.Encode(Bag.Of(("vdevs", new[] { "serial/0/mtty-1/0" }), ("vm", Bag.Of(("name", vm), ("guestIommu", "yes"))))) });
+
+        var failure = Assert.Single(check.Failures);
+        Assert.Equal("vm.guestIommu", failure.Property);
+        Assert.StartsWith("HDIOV1006", failure.Reason, StringComparison.Ordinal);
+
+        var before = libvirtd.DumpXml(vm);
+        var news = StructCodec.Encode(Bag.Of(("vdevs", new[] { "serial/0/mtty-1/0" }), ("vm", Bag.Of(("name", vm), ("guestIommu", "add")))));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await provider.Client.CreateAsync(new CreateRequest { Urn = urn, Type = Attachment, Properties = news }));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("HDIOV2025", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("q35", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, libvirtd.DumpXml(vm));
+    }
+
+    private static string StripHostdevs(string xml) =>
+        System.Text.RegularExpressions.Regex.Replace(xml, "<controller type='pci'[^>]*/>\\s*|<controller type='pci'[\\s\\S]*?</controller>\\s*|<hostdev[\\s\\S]*?</hostdev>\\s*", string.Empty);
 
     private TemporarySimulatedHost MappedHost()
     {

@@ -11,6 +11,9 @@ internal static partial class Libvirt
     /// <summary>The Debian package that ships <see cref="LibraryName"/>.</summary>
     internal const string Package = "libvirt0";
 
+    /// <summary>virDomainXMLFlags: include security-sensitive information (graphics passwords), as a redefinition needs.</summary>
+    internal const uint VIR_DOMAIN_XML_SECURE = 1 << 0;
+
     /// <summary>virDomainXMLFlags: the persistent definition instead of the running one.</summary>
     internal const uint VIR_DOMAIN_XML_INACTIVE = 1 << 1;
 

@@ -62,9 +62,9 @@ internal sealed class LibvirtConnection : IDisposable
         return error.ErrorCode == LibvirtException.NoDomain ? null : throw error;
     }
 
-    public string GetXml(SafeVirDomainHandle domain, bool inactive)
+    public string GetXml(SafeVirDomainHandle domain, bool inactive, bool secure = false)
     {
-        var text = Libvirt.DomainGetXMLDesc(domain, inactive ? Libvirt.VIR_DOMAIN_XML_INACTIVE : 0);
+        var text = Libvirt.DomainGetXMLDesc(domain, (inactive ? Libvirt.VIR_DOMAIN_XML_INACTIVE : 0) | (secure ? Libvirt.VIR_DOMAIN_XML_SECURE : 0));
         if (text == 0)
         {
             throw LastError("virDomainGetXMLDesc", Uri);

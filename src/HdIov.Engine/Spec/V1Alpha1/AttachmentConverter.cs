@@ -155,8 +155,11 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
         {
             var name = vmDto.Name is { } nameText ? rules.Name(nameText, "VM name") : null;
             var uri = vmDto.Uri is { } uriText ? ValidUri(uriText) : DefaultVmUri;
-            vmValid = name is not null && uri is not null;
-            vm = vmValid ? new VmTarget(name!, uri!, vmDto.Live?.Value ?? true) : null;
+            var guestIommu = vmDto.GuestIommu is { } guestIommuText
+                ? rules.Choice(guestIommuText, [("report", GuestIommuPolicy.Report), ("add", GuestIommuPolicy.Add)], "guestIommu values")
+                : GuestIommuPolicy.Report;
+            vmValid = name is not null && uri is not null && guestIommu is not null;
+            vm = vmValid ? new VmTarget(name!, uri!, vmDto.Live?.Value ?? true) { GuestIommu = guestIommu!.Value } : null;
         }
 
         var container = attachment.Container is { } containerDto ? new ContainerTarget(containerDto.Cdi?.Value ?? true) : null;

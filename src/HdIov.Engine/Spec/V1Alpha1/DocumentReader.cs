@@ -22,7 +22,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] SelectorKeys = ["driver", "pciAddress", "vendor", "device", "parent"];
     public static readonly string[] VfsKeys = ["count", "driver"];
     public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container"];
-    public static readonly string[] VmKeys = ["name", "uri", "live"];
+    public static readonly string[] VmKeys = ["name", "uri", "live", "guestIommu"];
     public static readonly string[] ContainerKeys = ["cdi"];
 
     public HostStateDto Read(MappingReader root)
@@ -213,7 +213,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
                 vm.Text("uri"),
                 vm.Boolean("live"),
                 attachment.KeyLocation("vm"),
-                vm.Path),
+                vm.Path) { GuestIommu = vm.Text("guestIommu") },
             container is null ? null : new ContainerDto(container.Boolean("cdi"), attachment.KeyLocation("container"), container.Path),
             attachment.Location,
             path);

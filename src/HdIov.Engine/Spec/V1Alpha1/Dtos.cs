@@ -79,7 +79,10 @@ internal sealed record AttachmentDto(
     SourceLocation Location,
     string Path);
 
-internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Located<bool>? Live, SourceLocation KeyLocation, string Path);
+internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Located<bool>? Live, SourceLocation KeyLocation, string Path)
+{
+    public Located<string>? GuestIommu { get; init; }
+}
 
 internal sealed record ContainerDto(Located<bool>? Cdi, SourceLocation KeyLocation, string Path);
 
