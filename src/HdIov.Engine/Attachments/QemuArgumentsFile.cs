@@ -78,9 +78,12 @@ public static partial class QemuArgumentsFile
     }
 
     /// <summary>The mdev UUIDs an arguments file names (<c>sysfsdev=…/&lt;uuid&gt;</c>), whoever wrote it; empty for no text.</summary>
-    public static IReadOnlySet<Guid> NamedVdevs(string? text)
+    public static IReadOnlySet<Guid> NamedVdevs(string? text) => NamedVdevsInOrder(text).ToHashSet();
+
+    /// <summary>The mdev UUIDs an arguments file names, each once, in the order of the file.</summary>
+    public static IReadOnlyList<Guid> NamedVdevsInOrder(string? text)
     {
-        var uuids = new HashSet<Guid>();
+        var uuids = new List<Guid>();
         if (text is null)
         {
             return uuids;
@@ -88,7 +91,7 @@ public static partial class QemuArgumentsFile
 
         foreach (Match match in SysfsdevUuid().Matches(text))
         {
-            if (Guid.TryParseExact(match.Groups[1].Value, "D", out var uuid))
+            if (Guid.TryParseExact(match.Groups[1].Value, "D", out var uuid) && !uuids.Contains(uuid))
             {
                 uuids.Add(uuid);
             }
@@ -97,8 +100,15 @@ public static partial class QemuArgumentsFile
         return uuids;
     }
 
+    /// <summary>The VM an arguments file the engine wrote is for (its first line), or null when the text has no such line.</summary>
+    public static string? VmNameOf(string? text) =>
+        text is not null && Header().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
+
     /// <summary>True when the text asks QEMU for Intel's vIOMMU.</summary>
     public static bool NamesIommu(string? text) => text?.Contains("intel-iommu", StringComparison.Ordinal) == true;
+
+    [GeneratedRegex(@"\A# QEMU arguments for VM ([A-Za-z0-9][A-Za-z0-9._-]*), written by HdIov")]
+    private static partial Regex Header();
 
     [GeneratedRegex(@"sysfsdev=[^,\s']*/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")]
     private static partial Regex SysfsdevUuid();

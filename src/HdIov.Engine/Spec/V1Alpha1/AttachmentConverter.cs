@@ -27,7 +27,7 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
         {
             var vdevs = ConvertVdevs(attachment);
             var target = ConvertTarget(attachment);
-            var qemu = attachment.Qemu is { } qemuDto ? ConvertQemu(qemuDto) : null;
+            var qemu = target is not null && attachment.Qemu is { } qemuDto ? ConvertQemu(qemuDto) : null;
             if (vdevs is { } names && target is { } chosen && (attachment.Qemu is null || qemu is not null))
             {
                 result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location) { Qemu = qemu });
