@@ -104,7 +104,7 @@ Describe 'Get-HdIovQemuArguments' -Tag Attachments {
             $result = Set-HdIovHostState -Path $qemuSpec -HostRoot $root -Confirm:$false
             @($result.Completed | Where-Object Description -like "write $file *") | Should -HaveCount 1
 
-            $words = @(& /bin/sh -c '. "$1"; printf "%s\n" "$@"' sh (Join-Path $root $file))
+            $words = @(& /bin/sh -c '. "$0"; printf "%s\n" "$@"' (Join-Path $root $file))
             $words | Should -Be @(Get-HdIovQemuArguments -Path $qemuSpec -VmName hand-vm -HostRoot $root -IncludeIommu)
             $words[-1] | Should -BeExactly "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$(UuidOf 'qat/1/dc/0'),id=hdiov-qat-1-dc-0"
             Test-HdIovHostState -Path $qemuSpec -HostRoot $root | Should -BeExactly $true

@@ -19,7 +19,7 @@ function New-LabQemuSpec([string] $Path, [string] $ArgumentsFile, [switch] $Iomm
 
 # The words a POSIX shell gets from sourcing the file: what the start script hands QEMU after its own arguments.
 function Get-LabSourcedArgument([string] $ArgumentsFile) {
-    $words = @(& /bin/sh -c '. "$1"; printf "%s\n" "$@"' sh $ArgumentsFile)
+    $words = @(& /bin/sh -c '. "$0"; printf "%s\n" "$@"' $ArgumentsFile)
     Assert-LabEqual 0 $LASTEXITCODE "sh sourcing $ArgumentsFile"
     $words
 }
@@ -183,7 +183,8 @@ function Invoke-QemuScenario([string] $SpecDirectory) {
         $words = @(Get-LabSourcedArgument $file)
         Assert-LabEqual (@(Get-HdIovQemuArguments -Path $iommuSpec -VmName $script:QemuVm -HostRoot / -IncludeIommu -ErrorAction Stop) -join ' ') ($words -join ' ') 'the words sh gets from the file vs Get-HdIovQemuArguments -IncludeIommu'
         Remove-Item -LiteralPath $socket, $errorLog -ErrorAction Ignore
-        $script:LabQemu = Start-LabQemu $file $socket $errorLog @('-nodefaults', '-display', 'none', '-accel', 'tcg', '-m', '64', '-S')
+        # The script's own -machine q35 as in examples/mtty-lab/start-vm.sh: QEMU merges it with the file's q35,kernel-irqchip=split.
+        $script:LabQemu = Start-LabQemu $file $socket $errorLog @('-nodefaults', '-display', 'none', '-machine', 'q35', '-accel', 'tcg', '-m', '64', '-S')
         Wait-LabQemuSocket $script:LabQemu $socket $errorLog
         $buses = Invoke-LabQmp $socket @('query-pci')
         Assert-LabEqual $id (@(Get-LabQemuVfioDevice $buses[0] | ForEach-Object qdev_id) -join ',') 'vfio-pci devices behind the vIOMMU (query-pci)'
