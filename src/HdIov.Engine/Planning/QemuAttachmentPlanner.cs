@@ -9,7 +9,8 @@ namespace HdIov.Engine.Planning;
 /// differs from what the attachment's VDEVs render, and files the ledger records that no attachment declares any more are
 /// deleted (whole-host plans only: a scoped plan cannot tell another piece's file from a forgotten one). A file at the
 /// path that the engine did not write is refused at plan time. While a VDEV of the attachment waits for a reboot the
-/// file is left as it is, so a VM is never started with part of its devices.
+/// file is left as it is, so a VM is never started with part of its devices. A file goes in the detach phase, before
+/// the VDEVs it names are removed, so it never names a VDEV that is gone.
 /// </summary>
 internal static class QemuAttachmentPlanner
 {
@@ -72,7 +73,7 @@ internal static class QemuAttachmentPlanner
 
         foreach (var path in recorded.Where(p => !declared.Contains(p)).Order(StringComparer.Ordinal))
         {
-            context.Add(new PendingStep(StepPhase.Attach, Group, "qemu/" + path, StepAction.Delete,
+            context.Add(new PendingStep(StepPhase.Detach, Group, "qemu/" + path, StepAction.Delete,
                 new RemoveQemuArgumentsFile(path), path, null, Disruption.None,
                 "no qemu attachment declares this arguments file any more; VMs started from it keep their devices until they stop"));
         }
