@@ -87,4 +87,59 @@ Describe 'Get-HdIovQemuArguments' -Tag Attachments {
             Get-TreeSnapshot $root | Should -Be $before
         }
     }
+
+    Context 'with a qemu attachment, whose arguments file Set-HdIovHostState keeps' {
+        BeforeAll {
+            $root = (New-HdIovSimulatedHost -Profile spr-qat-e810 -Path (New-TestHostPath 'qemu-file')).Path
+            $file = '/etc/hdiov/qemu/hand-vm.args'
+            $qemuSpec = Join-Path $TestDrive 'qemu-file.yaml'
+            (Get-Content -Raw $converge) + @'
+  attachments:
+    - vdevs: [ qat/0/asym/1, qat/1/dc/0 ]
+      qemu: { name: hand-vm, iommu: true }
+'@ | Set-Content -Path $qemuSpec
+        }
+
+        It 'writes the file on converge; sourced by sh it gives the words Get-HdIovQemuArguments renders for the VM' {
+            $result = Set-HdIovHostState -Path $qemuSpec -HostRoot $root -Confirm:$false
+            @($result.Completed | Where-Object Description -like "write $file *") | Should -HaveCount 1
+
+            $words = @(& /bin/sh -c '. "$0"; printf "%s\n" "$@"' (Join-Path $root $file))
+            $words | Should -Be @(Get-HdIovQemuArguments -Path $qemuSpec -VmName hand-vm -HostRoot $root -IncludeIommu)
+            $words[-1] | Should -BeExactly "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$(UuidOf 'qat/1/dc/0'),id=hdiov-qat-1-dc-0"
+            Test-HdIovHostState -Path $qemuSpec -HostRoot $root | Should -BeExactly $true
+        }
+
+        It 'reports an edited file as ChangedOutside drift, and the next converge writes it back' {
+            $path = Join-Path $root $file
+            $written = Get-Content -Raw $path
+            Add-Content -Path $path -Value '-device e1000'
+
+            $drift = @(Test-HdIovHostState -Path $qemuSpec -HostRoot $root -Detailed)
+            $drift | Should -HaveCount 1
+            $drift[0].Kind | Should -BeExactly 'ChangedOutside'
+            $drift[0].Reason | Should -BeLike '*edited outside HdIov*'
+            Set-HdIovHostState -Path $qemuSpec -HostRoot $root -Confirm:$false | Out-Null
+            Get-Content -Raw $path | Should -BeExactly $written
+        }
+
+        It 'refuses a relative argumentsFile with HDIOV1006 at its file:line:column, changing nothing' {
+            $bad = Join-Path $TestDrive 'qemu-relative.yaml'
+            (Get-Content -Raw $qemuSpec).Replace('iommu: true', 'argumentsFile: hand-vm.args') | Set-Content -Path $bad
+            $line = @(Get-Content $bad).IndexOf(@(Get-Content $bad | Where-Object { $_ -like '*argumentsFile*' })[0]) + 1
+            $before = Get-TreeSnapshot $root
+
+            { Set-HdIovHostState -Path $bad -HostRoot $root -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HDIOV1006*' -ExpectedMessage "*qemu-relative.yaml:$($line):*'hand-vm.args' cannot be a QEMU arguments file: the path is not absolute*"
+            Get-TreeSnapshot $root | Should -Be $before
+        }
+
+        It 'deletes the file and the folders it made once no attachment names it' {
+            Set-HdIovHostState -Path $converge -HostRoot $root -Confirm:$false | Out-Null
+
+            Join-Path $root $file | Should -Not -Exist
+            Join-Path $root '/etc/hdiov' | Should -Not -Exist
+            Join-Path $root '/etc' | Should -Exist
+        }
+    }
 }

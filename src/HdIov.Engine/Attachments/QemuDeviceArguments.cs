@@ -27,8 +27,8 @@ public static class QemuDeviceArguments
     public const string IdPrefix = "hdiov-";
 
     /// <summary>
-    /// The VDEVs the spec's attachments hand to <paramref name="vmName"/> (ordinal match), in spec order, with their
-    /// UUIDs and the attachment's place in the spec.
+    /// The VDEVs the spec's attachments hand to <paramref name="vmName"/> (ordinal match; <c>vm:</c> and <c>qemu:</c>
+    /// attachments alike), in spec order, with their UUIDs and the attachment's place in the spec.
     /// </summary>
     public static ImmutableArray<(VdevName Name, Guid Uuid, SourceLocation? Location)> DeclaredFor(HostSpec spec, string vmName)
     {
@@ -37,7 +37,7 @@ public static class QemuDeviceArguments
         return
         [
             .. spec.Attachments
-                .Where(a => a.Vm is { } vm && string.Equals(vm.Name, vmName, StringComparison.Ordinal))
+                .Where(a => string.Equals(a.Vm?.Name ?? a.Qemu?.Name, vmName, StringComparison.Ordinal))
                 .SelectMany(a => a.Vdevs.Select(name => (name, VdevIdentity.UuidFor(spec.Name, name), a.Location))),
         ];
     }

@@ -43,6 +43,7 @@ public sealed class HostObserver
         {
             KernelOptions = kernelOptions,
             Platform = PlatformReader.Read(sysfs, kernel.Release),
+            QemuArgumentsFiles = Attachments.QemuArgumentsFileReader.Read(_host, ledger.QemuArgumentsFiles),
             Scope = scope,
         };
         if (scope.IsWholeHost)

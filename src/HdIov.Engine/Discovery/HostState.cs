@@ -44,6 +44,12 @@ public sealed record HostState(
     /// </summary>
     public Attachments.Holders.DeviceHolders Holders { get; init; } = Attachments.Holders.DeviceHolders.None;
 
+    /// <summary>
+    /// The QEMU arguments files (<c>qemu:</c> attachments) by path, with their text, or null for a file that does not
+    /// exist: those the ledger records (always read) and those a spec names (read when the host is observed for it).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string?> QemuArgumentsFiles { get; init; } = ImmutableSortedDictionary<string, string?>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>What the observation read: the whole host, or the parents a scoped plan needs (<see cref="ObservationScope"/>).</summary>
     public ObservationScope Scope { get; init; } = ObservationScope.WholeHost;
 

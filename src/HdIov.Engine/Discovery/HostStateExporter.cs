@@ -13,7 +13,8 @@ namespace HdIov.Engine.Discovery;
 /// device entry of an earlier spec are written back as that entry (same name, PFs in the same order), so the VDEV
 /// names and UUIDs stay; so do VF sets whose ledger entries name the device entry that declared them; entries with devices the engine does not own yet get <c>ownership: adopt</c>, so applying
 /// the export takes them over instead of creating more. The container attachments of the engine's CDI spec, and the VM
-/// attachments the ledger records as made by a spec, come back for the VDEVs the export still declares.
+/// attachments the ledger records as made by a spec, and the qemu attachments of the arguments files it wrote, come back
+/// for the VDEVs the export still declares.
 /// </summary>
 public static class HostStateExporter
 {
@@ -54,7 +55,7 @@ public static class HostStateExporter
             hostName,
             PlatformSpec.Empty,
             [.. entries.OrderBy(e => e.SortKey, StringComparer.Ordinal).Select(e => e.Device)],
-            [.. VmAttachments(state, restored), .. ContainerAttachments(state, restored)]);
+            [.. VmAttachments(state, restored), .. ContainerAttachments(state, restored), .. QemuAttachments(state, restored)]);
     }
 
     /// <summary>
@@ -106,6 +107,35 @@ public static class HostStateExporter
         return vdevs.Count == 0
             ? []
             : [new AttachmentSpec([.. vdevs.Distinct().Order(VdevName.Order)], null, new ContainerTarget(true))];
+    }
+
+    /// <summary>
+    /// One qemu attachment per arguments file the ledger records, with its VM, VDEVs (in the file's order) and vIOMMU
+    /// choice, when every VDEV it names is an owned one the exported entries still declare.
+    /// </summary>
+    private static IEnumerable<AttachmentSpec> QemuAttachments(
+        HostState state,
+        Dictionary<string, (int PfCount, ImmutableSortedDictionary<string, int> Vdevs)> restored)
+    {
+        foreach (var path in state.Ledger.QemuArgumentsFiles.Order(StringComparer.Ordinal))
+        {
+            var text = state.QemuArgumentsFiles.GetValueOrDefault(path);
+            if (QemuArgumentsFile.VmNameOf(text) is not { } vm || !Names.IsValid(vm))
+            {
+                continue;
+            }
+
+            var vdevs = QemuArgumentsFile.NamedVdevsInOrder(text)
+                .Select(uuid => VdevName.TryParse(state.Ledger.FindMdev(uuid)?.VdevName, out var vdev) && Declares(restored, vdev) ? vdev : null)
+                .ToList();
+            if (vdevs.Count > 0 && vdevs.All(v => v is not null))
+            {
+                yield return new AttachmentSpec([.. vdevs.OfType<VdevName>()], null, null)
+                {
+                    Qemu = new QemuTarget(vm, path, QemuArgumentsFile.NamesIommu(text)),
+                };
+            }
+        }
     }
 
     /// <summary>A group goes back as one entry when its PFs carry PF ordinals 0..n-1 in address order and are split alike.</summary>

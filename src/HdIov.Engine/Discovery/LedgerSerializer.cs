@@ -76,6 +76,11 @@ public static class LedgerSerializer
             {
                 throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} has a guest vIOMMU entry under {entry.Parent} without its domain or parts");
             }
+
+            if (entry.Kind == LedgerEntryKind.QemuArgumentsFile && Attachments.QemuArgumentsFile.PathProblem(entry.Parent) is { } problem)
+            {
+                throw new LedgerFormatException($"the ownership ledger {OwnershipLedger.Path} records the QEMU arguments file '{Host.HostPath.Printable(entry.Parent)}', which is no such file ({problem})");
+            }
         }
 
         return new OwnershipLedger(entries);

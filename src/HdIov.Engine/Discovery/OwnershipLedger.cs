@@ -34,6 +34,10 @@ public sealed record OwnershipLedger(ImmutableArray<LedgerEntry> Entries)
     /// <summary>True when the engine created the folder (it removes it again once it is empty).</summary>
     public bool CreatedFolder(string path) => Entries.Any(e => e.Kind == LedgerEntryKind.CreatedFolder && e.Parent == path);
 
+    /// <summary>The QEMU arguments files the engine wrote, by path, in the order they were recorded.</summary>
+    public IEnumerable<string> QemuArgumentsFiles =>
+        Entries.Where(e => e.Kind == LedgerEntryKind.QemuArgumentsFile).Select(e => e.Parent).Distinct(StringComparer.Ordinal);
+
     /// <summary>The attachments the engine made (VM hostdevs and CDI devices), in the order they were recorded.</summary>
     public IEnumerable<LedgerEntry> Attachments =>
         Entries.Where(e => e.Kind is LedgerEntryKind.VmAttachment or LedgerEntryKind.ContainerAttachment && e.Attachment is not null);
@@ -65,6 +69,9 @@ public enum LedgerEntryKind
     /// names the domain, <see cref="LedgerEntry.GuestIommu"/> the parts and the VDEVs whose attachments asked for them.
     /// </summary>
     GuestIommu,
+
+    /// <summary>A QEMU arguments file the engine wrote for a <c>qemu:</c> attachment (<see cref="LedgerEntry.Parent"/> is its path).</summary>
+    QemuArgumentsFile,
 }
 
 /// <summary>How an owned VDEV comes back after a reboot.</summary>

@@ -65,6 +65,7 @@ internal sealed class StepDrift(HostState state, Plan plan)
         BindVfDriver o => Bind(o),
         SetBootArguments o => BootArguments(o),
         WriteCdiSpec o => Cdi(step, o),
+        WriteQemuArgumentsFile o => QemuArguments(step, o),
         AttachVdevToVm o => Attach(o),
         RecordAttachment o => o.Entry.Attachment?.Imperative == false && IsImperativeAttachment(o.Entry)
             ? (DriftKind.Declared, step.Reason)
@@ -172,6 +173,25 @@ internal sealed class StepDrift(HostState state, Plan plan)
         var wanted = write.Devices.Select(d => d.VdevName).ToHashSet(StringComparer.Ordinal);
         return state.Platform.CdiSpec is not null && current.SetEquals(wanted)
             ? (DriftKind.ChangedOutside, "the CDI spec names the declared VDEVs but its content differs from what the engine writes (edited outside HdIov, or a VDEV's IOMMU group changed)")
+            : (DriftKind.Declared, step.Reason);
+    }
+
+    private (DriftKind, string) QemuArguments(PlanStep step, WriteQemuArgumentsFile write)
+    {
+        if (!state.Ledger.QemuArgumentsFiles.Contains(write.Path, StringComparer.Ordinal))
+        {
+            return (DriftKind.Declared, step.Reason);
+        }
+
+        var current = state.QemuArgumentsFiles.GetValueOrDefault(write.Path);
+        if (current is null)
+        {
+            return (DriftKind.ChangedOutside, $"HdIov wrote {write.Path} and it was deleted outside HdIov");
+        }
+
+        var wanted = write.Devices.Select(d => d.Uuid).OfType<Guid>().ToHashSet();
+        return QemuArgumentsFile.NamedVdevs(current).SetEquals(wanted) && QemuArgumentsFile.NamesIommu(current) == write.Iommu
+            ? (DriftKind.ChangedOutside, $"{write.Path} names the declared VDEVs but its content differs from what the engine writes (edited outside HdIov)")
             : (DriftKind.Declared, step.Reason);
     }
 

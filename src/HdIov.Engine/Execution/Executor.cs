@@ -146,6 +146,12 @@ public sealed class Executor(IHost host, ApplyOptions? options = null)
             case WriteCdiSpec cdi:
                 WriteCdiSpecHandler.Execute(host, cdi);
                 break;
+            case WriteQemuArgumentsFile write:
+                QemuArgumentsFileHandler.Execute(host, write);
+                break;
+            case RemoveQemuArgumentsFile remove:
+                QemuArgumentsFileHandler.Execute(host, remove);
+                break;
             case AttachVdevToVm attach:
                 AttachVdevToVmHandler.Execute(host, VirtualMachines(), attach);
                 break;

@@ -10,7 +10,7 @@ namespace HdIov.Engine.Planning;
 /// Attachments: VM ones become hostdevs in their libvirt domains (<see cref="VmAttachmentPlanner"/>); container ones
 /// become the CDI spec <c>/etc/cdi/hdiov.json</c>, rewritten whenever the set of devices or an IOMMU group changes.
 /// CDI devices published by Connect-HdIovVirtualDevice stay in the spec (with a warning) until a spec declares them,
-/// which adopts them.
+/// which adopts them. QEMU VMs started by hand get their arguments files (<see cref="QemuAttachmentPlanner"/>).
 /// </summary>
 internal static class AttachmentPlanner
 {
@@ -20,6 +20,7 @@ internal static class AttachmentPlanner
     {
         VmAttachmentPlanner.Plan(context);
         GuestIommuPlanner.Plan(context);
+        QemuAttachmentPlanner.Plan(context);
 
         var devices = new List<CdiDeviceEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -87,6 +87,8 @@ internal static class HolderGuard
                         continue;
                     case ContainerHolder when comesBack || !published.Contains(device.Mdev!.Value):
                         continue;
+                    case QemuArgumentsFileHolder file when comesBack || !NamedAfter(state, steps, file.Path).Contains(device.Mdev!.Value):
+                        continue;
                 }
 
                 findings.Add(new Finding(
@@ -181,6 +183,15 @@ internal static class HolderGuard
         steps.Select(s => s.Operation).OfType<WriteCdiSpec>().LastOrDefault() is { } write
             ? write.Devices.Select(d => d.Uuid).ToHashSet()
             : CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.Uuid).ToHashSet();
+
+    /// <summary>The mdevs a QEMU arguments file names once the plan has run: its last write or removal, else today's file.</summary>
+    private static IReadOnlySet<Guid> NamedAfter(HostState state, IReadOnlyList<PendingStep> steps, string path) =>
+        steps.Select(s => s.Operation).LastOrDefault(o => o is WriteQemuArgumentsFile w && w.Path == path || o is RemoveQemuArgumentsFile r && r.Path == path) switch
+        {
+            WriteQemuArgumentsFile write => write.Devices.Select(d => d.Uuid).OfType<Guid>().ToHashSet(),
+            RemoveQemuArgumentsFile => new HashSet<Guid>(),
+            _ => QemuArgumentsFile.NamedVdevs(state.QemuArgumentsFiles.GetValueOrDefault(path)),
+        };
 
     private static string Verb(PendingStep step, Device device, bool comesBack) => step.Operation switch
     {

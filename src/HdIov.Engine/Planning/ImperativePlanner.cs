@@ -172,6 +172,16 @@ public static class ImperativePlanner
                         key));
                     continue;
                 }
+
+                if (state.Holders.Of(uuid).OfType<Attachments.Holders.QemuArgumentsFileHolder>().FirstOrDefault() is { } file)
+                {
+                    problems.Add(Error(
+                        DiagnosticCodes.DeviceInUse,
+                        $"{label} is attached to a QEMU VM started by hand: the arguments file {file.Path} names it",
+                        "remove it from the qemu attachment in the spec and run Set-HdIovHostState, or remove it anyway with -Force",
+                        key));
+                    continue;
+                }
             }
 
             if (entry is not null && !OwnershipLedger.IsImperative(entry))

@@ -21,7 +21,12 @@ internal static class RebootDeferral
             return false;
         }
 
-        var target = attachment.Vm is { } vm ? $"VM {vm.Name}" : "containers (CDI)";
+        var target = attachment switch
+        {
+            { Vm: { } vm } => $"VM {vm.Name}",
+            { Qemu: { } qemu } => $"VM {qemu.Name} (its QEMU arguments file {qemu.ArgumentsFile})",
+            _ => "containers (CDI)",
+        };
         context.Warnings.Add(new Diagnostic(
             DiagnosticCodes.ScalableModeOff,
             DiagnosticSeverity.Warning,

@@ -31,6 +31,8 @@ namespace HdIov.Engine.Planning;
 [JsonDerivedType(typeof(AddGuestIommu), "addGuestIommu")]
 [JsonDerivedType(typeof(RemoveGuestIommu), "removeGuestIommu")]
 [JsonDerivedType(typeof(RecordGuestIommu), "recordGuestIommu")]
+[JsonDerivedType(typeof(WriteQemuArgumentsFile), "writeQemuArgumentsFile")]
+[JsonDerivedType(typeof(RemoveQemuArgumentsFile), "removeQemuArgumentsFile")]
 public abstract record StepOperation
 {
     public abstract string Describe();
@@ -187,4 +189,22 @@ public sealed record RecordGuestIommu(LedgerEntry Entry) : StepOperation
 {
     public override string Describe() =>
         $"record the vIOMMU of VM {Entry.Attachment?.Domain} as asked for by {(Entry.GuestIommu is { Vdevs.Count: > 0 } r ? string.Join(", ", r.Vdevs) : "no attachment")}";
+}
+
+/// <summary>
+/// Write the include file of a QEMU VM started by hand with the arguments of <see cref="Devices"/> (after the guest
+/// vIOMMU's when <see cref="Iommu"/> is set); the ledger records the file before it is written.
+/// </summary>
+public sealed record WriteQemuArgumentsFile(string Path, string VmName, IReadOnlyList<VmDevice> Devices, bool Iommu) : StepOperation
+{
+    public override string Describe() => $"write {Path} with the QEMU arguments of {Devices.Count} VDEVs for VM {VmName}";
+
+    /// <summary>The file's text, the same for the same devices.</summary>
+    public string Render() => QemuArgumentsFile.Render(VmName, QemuDeviceArguments.For(Devices, Iommu));
+}
+
+/// <summary>Delete a QEMU arguments file the engine wrote and no attachment declares any more, then forget it.</summary>
+public sealed record RemoveQemuArgumentsFile(string Path) : StepOperation
+{
+    public override string Describe() => $"delete {Path}";
 }

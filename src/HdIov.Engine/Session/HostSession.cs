@@ -193,6 +193,7 @@ public sealed class HostSession : IDisposable
 
     private HostState Complete(HostState state, HostSpec spec, RedfishConnection? bmc, IEnumerable<(string Uri, string Name)>? extraDomains)
     {
+        state = QemuArgumentsFileReader.Observe(state, spec, Host);
         if (VirtualMachines is { } machines)
         {
             state = DomainObserver.Observe(state, spec, machines, extraDomains);

@@ -247,6 +247,16 @@ public static class SpecWriter
             {
                 yaml.Entry("container", flow: true, () => yaml.Entry("cdi", container.Cdi));
             }
+
+            if (attachment.Qemu is { } qemu)
+            {
+                yaml.Entry("qemu", flow: true, () =>
+                {
+                    yaml.Entry("name", qemu.Name);
+                    yaml.Entry("argumentsFile", qemu.ArgumentsFile);
+                    yaml.Entry("iommu", qemu.Iommu);
+                });
+            }
         });
     }
 

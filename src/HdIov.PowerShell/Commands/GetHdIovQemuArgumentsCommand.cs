@@ -23,8 +23,8 @@ public sealed class GetHdIovQemuArgumentsCommand : HdIovCmdletBase
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary><para type="description">The VM, as named by vm: { name: ... } in the spec's attachments.</para></summary>
-    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The VM, as named by vm: { name: ... } in the spec's attachments.")]
+    /// <summary><para type="description">The VM, as named by vm: { name: ... } or qemu: { name: ... } in the spec's attachments.</para></summary>
+    [Parameter(Mandatory = true, Position = 1, HelpMessage = "The VM, as named by vm: { name: ... } or qemu: { name: ... } in the spec's attachments.")]
     [ValidateNotNullOrEmpty]
     public string VmName { get; set; } = string.Empty;
 
@@ -42,12 +42,12 @@ public sealed class GetHdIovQemuArgumentsCommand : HdIovCmdletBase
         var declared = QemuDeviceArguments.DeclaredFor(spec, VmName);
         if (declared.IsEmpty)
         {
-            var named = spec.Attachments.Where(a => a.Vm is not null).Select(a => a.Vm!.Name).Distinct(StringComparer.Ordinal).ToList();
+            var named = spec.Attachments.Select(a => a.Vm?.Name ?? a.Qemu?.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             ThrowTerminatingError(ErrorRecordFactory.FromDiagnostic(
                 new Diagnostic(DiagnosticCodes.NoDeviceMatches, DiagnosticSeverity.Error,
                     $"{spec.SourceFile ?? spec.Name} attaches no VDEV to VM '{VmName}'",
                     named.Count == 0
-                        ? "declare the VM's VDEVs under spec.attachments (vdevs: [...], vm: { name: ... })"
+                        ? "declare the VM's VDEVs under spec.attachments (vdevs: [...], vm: { name: ... } or qemu: { name: ... })"
                         : $"pass a VM the spec names: {string.Join(", ", named)}"),
                 "VmName"));
         }

@@ -35,7 +35,16 @@ internal static class HostComponent
             : SpecLoader.LoadFile(Path.GetFullPath(path, Environment.CurrentDirectory));
         if (result.Succeeded)
         {
-            return result.Spec!;
+            // An Attachment resource speaks for libvirt domains and containers only; a qemu attachment's arguments file
+            // would need a resource of its own to be deleted with it.
+            if (result.Spec!.Attachments.FirstOrDefault(a => a.Qemu is not null) is { } qemu)
+            {
+                throw ProviderErrors.InvalidArgument(
+                    $"HDIOV2014: the attachment of {qemu.Vdevs[0]} to the QEMU VM {qemu.Qemu!.Name} (qemu:) is not supported by the Pulumi provider. "
+                    + "Fix: converge qemu attachments with Set-HdIovHostState, or attach the VDEVs to a libvirt domain (vm:)");
+            }
+
+            return result.Spec;
         }
 
         throw ProviderErrors.InvalidArgument("the Host component's document is not valid:" + Environment.NewLine

@@ -25,7 +25,7 @@ public sealed partial class SpecExampleTests
     public void Examples_CoverTheThreeScenarios()
     {
         Assert.Equal(
-            ["examples/icx-sriov/host.yaml", "examples/mtty-lab/host.yaml", "examples/spr-qat-e810/dsa-iaa.yaml", "examples/spr-qat-e810/host.yaml"],
+            ["examples/icx-sriov/host.yaml", "examples/mtty-lab/host.yaml", "examples/mtty-lab/qemu-by-hand.yaml", "examples/spr-qat-e810/dsa-iaa.yaml", "examples/spr-qat-e810/host.yaml"],
             RepositoryFiles.ValidExamples.Select(RepositoryFiles.Relative));
     }
 

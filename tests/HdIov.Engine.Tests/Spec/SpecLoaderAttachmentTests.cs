@@ -69,6 +69,38 @@ public sealed class SpecLoaderAttachmentTests
         Assert.Contains("report", diagnostic.Hint, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void LoadText_QemuAttachments_DefaultTheFileFromTheName_AndTheVdevsGoToTheVm()
+    {
+        var spec = SpecAssert.Valid(Head + """
+                - vdevs: [ qat/0/asym/0 ]
+                  qemu: { name: vm01 }
+                - vdevs: [ qat/1/asym/0 ]
+                  qemu: { name: vm02, argumentsFile: "/srv/vms/vm 02/hdiov.args", iommu: true }
+            """);
+
+        Assert.Equal(new QemuTarget("vm01", "/etc/hdiov/qemu/vm01.args", false), spec.Attachments[0].Qemu);
+        Assert.Equal(new QemuTarget("vm02", "/srv/vms/vm 02/hdiov.args", true), spec.Attachments[1].Qemu);
+        Assert.Null(spec.Attachments[0].Vm);
+        Assert.Null(spec.Attachments[0].Container);
+        Assert.Equal([new VdevName("qat", 1, "asym", 0)], HdIov.Engine.Attachments.QemuDeviceArguments.DeclaredFor(spec, "vm02").Select(d => d.Name).ToArray());
+    }
+
+    [Theory]
+    [InlineData("\"/proc/self/args\"", "it lies in a file system the kernel owns")]
+    [InlineData("\"/etc/hdiov/\"", "the path names a folder, not a file")]
+    [InlineData("\"/etc/./x.args\"", "the path holds an empty, '.' or '..' segment")]
+    [InlineData("\"/etc/x\\tb.args\"", "the path is too long or holds a control character")]
+    [InlineData("\"\"", "the path is not absolute")]
+    public void LoadText_QemuArgumentsFileThatIsNoFilePath_IsReportedAtTheValue(string file, string why)
+    {
+        var diagnostic = SpecAssert.Single(Head + $"    - {{ vdevs: [ qat/0/asym/0 ], qemu: {{ name: vm01, argumentsFile: {file} }} }}\n",
+            DiagnosticCodes.InvalidValue, "spec.attachments[0].qemu.argumentsFile", 13, 69);
+
+        Assert.Contains(why, diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("/etc/hdiov/qemu/vm01.args", diagnostic.Hint, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("qat/0/asym", DiagnosticCodes.InvalidName)]
     [InlineData("../0/asym/0", DiagnosticCodes.InvalidName)]

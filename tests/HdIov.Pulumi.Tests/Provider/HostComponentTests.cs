@@ -179,6 +179,22 @@ public sealed class HostComponentTests
     }
 
     [Fact]
+    public async Task Construct_QemuAttachment_IsInvalidArgumentNamingIt_AndRegistersNothing()
+    {
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        await using var provider = await ProviderUnderTest.ConfiguredAsync(sim.Root);
+        await using var monitor = await FakeResourceMonitor.StartAsync();
+        var qemu = Document.Replace("vm: { name: vm01 }", "qemu: { name: vm01 }", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await provider.Client.ConstructAsync(Request(monitor, Bag.Of(("spec", qemu)), dryRun: false)));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("HDIOV2014: the attachment of serial/0/mtty-1/1 to the QEMU VM vm01", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(monitor.Registrations);
+    }
+
+    [Fact]
     public async Task Construct_SpecAndSpecPathTogether_IsInvalidArgument()
     {
         using var sim = TemporarySimulatedHost.Create("mtty-lab");

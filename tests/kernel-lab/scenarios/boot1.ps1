@@ -13,7 +13,7 @@ Initialize-LabResults $ResultPath
 Write-LabLog 'pwsh started'
 Import-Module $ModuleManifest
 Import-Module (Join-Path $PSScriptRoot 'LabHost.psm1')
-foreach ($scenario in 'Discovery', 'Converge', 'Errors', 'Vfio', 'Crash', 'Sriov', 'Bench', 'Differential', 'Persistence') {
+foreach ($scenario in 'Discovery', 'Converge', 'Errors', 'Vfio', 'Crash', 'Sriov', 'Bench', 'Differential', 'Persistence', 'Qemu') {
     . (Join-Path $PSScriptRoot "$scenario.ps1")
 }
 # Under /root, on the overlay: the second boot finds the spec the first one converged.
@@ -38,6 +38,7 @@ Invoke-VfioScenario $specs.FullName $LabProbe
 Invoke-CrashScenario $specs.FullName $LabProbe
 Invoke-SriovScenario $specs.FullName $LabProbe
 Invoke-BenchScenario $specs.FullName
+Invoke-QemuScenario $specs.FullName
 # Last: it leaves persistent VDEVs for the second boot.
 Invoke-PersistenceBeforeReboot $specs.FullName
 Write-LabLog 'done'

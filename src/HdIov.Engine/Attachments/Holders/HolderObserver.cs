@@ -7,7 +7,10 @@ namespace HdIov.Engine.Attachments.Holders;
 /// <summary>Adds the holders of a host's devices to its <see cref="HostState"/>.</summary>
 public static class HolderObserver
 {
-    /// <summary>The processes and the CDI spec: what the host itself shows (<see cref="HostObserver"/> calls this).</summary>
+    /// <summary>
+    /// The processes, the CDI spec and the QEMU arguments files the ledger records: what the host itself shows
+    /// (<see cref="HostObserver"/> calls this).
+    /// </summary>
     public static DeviceHolders ObserveHost(IHost host, HostState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -15,7 +18,10 @@ public static class HolderObserver
         var processes = ProcessHolderReader.Read(host, state.Functions, state.Mdevs, cancellationToken);
         var containers = CdiSpecDocument.Parse(state.Platform.CdiSpec)
             .Select(d => new HeldDevice(d.Uuid, null, new ContainerHolder(d.Name)));
-        return new DeviceHolders([.. processes, .. containers], []);
+        var files = state.QemuArgumentsFiles
+            .Where(f => state.Ledger.QemuArgumentsFiles.Contains(f.Key, StringComparer.Ordinal))
+            .SelectMany(f => QemuArgumentsFile.NamedVdevs(f.Value).Order().Select(uuid => new HeldDevice(uuid, null, new QemuArgumentsFileHolder(f.Key))));
+        return new DeviceHolders([.. processes, .. containers, .. files], []);
     }
 
     /// <summary>The state with its domain holders read from the host's own libvirt and from <paramref name="uris"/>.</summary>

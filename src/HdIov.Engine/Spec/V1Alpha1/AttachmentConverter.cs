@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Model;
 
@@ -6,7 +7,8 @@ namespace HdIov.Engine.Spec.V1Alpha1;
 
 /// <summary>
 /// <c>spec.attachments</c>: each VDEV name must resolve to a declared entry, one of its types and an ordinal below
-/// its count (HDIOV1011); a VDEV goes to one target; each attachment names exactly one of vm or container.
+/// its count (HDIOV1011); a VDEV goes to one target; each attachment names exactly one of vm, container or qemu, and
+/// each QEMU arguments file is written for one attachment.
 /// </summary>
 internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<string, DeclaredDevice> declared)
 {
@@ -14,6 +16,7 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
     public const int MaxUriLength = Attachments.LibvirtUri.MaxLength;
 
     private readonly Dictionary<VdevName, SourceLocation> _attached = [];
+    private readonly Dictionary<string, SourceLocation> _argumentsFiles = new(StringComparer.Ordinal);
 
     private DiagnosticBag Diagnostics => rules.Diagnostics;
 
@@ -24,9 +27,10 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
         {
             var vdevs = ConvertVdevs(attachment);
             var target = ConvertTarget(attachment);
-            if (vdevs is { } names && target is { } chosen)
+            var qemu = target is not null && attachment.Qemu is { } qemuDto ? ConvertQemu(qemuDto) : null;
+            if (vdevs is { } names && target is { } chosen && (attachment.Qemu is null || qemu is not null))
             {
-                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location));
+                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location) { Qemu = qemu });
             }
         }
 
@@ -163,6 +167,19 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
         }
 
         var container = attachment.Container is { } containerDto ? new ContainerTarget(containerDto.Cdi?.Value ?? true) : null;
+        if (attachment.Qemu is { } qemu && (attachment.Vm is not null || attachment.Container is not null))
+        {
+            Diagnostics.Error(
+                DiagnosticCodes.ConflictingFields,
+                qemu.KeyLocation,
+                qemu.Path,
+                "an attachment goes to one target: a libvirt VM, containers, or a QEMU VM started by hand",
+                attachment.Vm is not null
+                    ? "use 'vm' for a libvirt domain or 'qemu' for a VM started by hand, not both"
+                    : "remove 'container' or 'qemu', or split the VDEVs into two attachments");
+            return null;
+        }
+
         if (attachment.Vm is not null && attachment.Container is { } both)
         {
             Diagnostics.Error(
@@ -174,18 +191,72 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
             return null;
         }
 
-        if (attachment.Vm is null && attachment.Container is null)
+        if (attachment.Vm is null && attachment.Container is null && attachment.Qemu is null)
         {
             Diagnostics.Error(
                 DiagnosticCodes.MissingKey,
                 attachment.Location,
                 attachment.Path,
                 "the attachment names no target",
-                "add 'vm: { name: <domain> }' or 'container: { cdi: true }'");
+                "add 'vm: { name: <domain> }', 'container: { cdi: true }' or 'qemu: { name: <VM> }'");
             return null;
         }
 
         return vmValid ? (vm, container) : null;
+    }
+
+    private QemuTarget? ConvertQemu(QemuDto qemu)
+    {
+        var name = qemu.Name is { } nameText ? rules.Name(nameText, "VM name") : null;
+        if (name is null)
+        {
+            return null;
+        }
+
+        string? file;
+        if (qemu.ArgumentsFile is { } fileText)
+        {
+            file = ValidArgumentsFile(fileText, name);
+        }
+        else
+        {
+            file = QemuArgumentsFile.DefaultPath(name);
+        }
+
+        if (file is null)
+        {
+            return null;
+        }
+
+        var at = qemu.ArgumentsFile?.Location ?? qemu.KeyLocation;
+        if (!_argumentsFiles.TryAdd(file, at))
+        {
+            var other = _argumentsFiles[file];
+            Diagnostics.Error(
+                DiagnosticCodes.ConflictingFields,
+                at,
+                qemu.ArgumentsFile?.Path ?? qemu.Path,
+                $"the QEMU arguments file {file} is already written for the attachment at line {other.Line}",
+                "give each QEMU attachment its own argumentsFile, or list all of the VM's VDEVs in one attachment");
+            return null;
+        }
+
+        return new QemuTarget(name, file, qemu.Iommu?.Value ?? false);
+    }
+
+    private string? ValidArgumentsFile(Located<string> file, string vmName)
+    {
+        if (QemuArgumentsFile.PathProblem(file.Value) is not { } problem)
+        {
+            return file.Value;
+        }
+
+        Diagnostics.Error(
+            DiagnosticCodes.InvalidValue,
+            file,
+            $"'{SpecText.Show(file.Value)}' cannot be a QEMU arguments file: {problem}",
+            $"write an absolute path to a file such as {QemuArgumentsFile.DefaultPath(vmName)}, or remove 'argumentsFile' to use that default");
+        return null;
     }
 
     private string? ValidUri(Located<string> uri)

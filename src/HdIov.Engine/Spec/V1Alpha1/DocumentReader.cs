@@ -21,9 +21,10 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership", "onHeld"];
     public static readonly string[] SelectorKeys = ["driver", "pciAddress", "vendor", "device", "parent"];
     public static readonly string[] VfsKeys = ["count", "driver"];
-    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container"];
+    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container", "qemu"];
     public static readonly string[] VmKeys = ["name", "uri", "live", "guestIommu"];
     public static readonly string[] ContainerKeys = ["cdi"];
+    public static readonly string[] QemuKeys = ["name", "argumentsFile", "iommu"];
 
     public HostStateDto Read(MappingReader root)
     {
@@ -205,6 +206,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
         var vdevs = attachment.Sequence("vdevs", required: true, hint: "add 'vdevs: [<device>/<pf>/<type>/<n>, ...]', e.g. [qat/0/asym/0]");
         var vm = attachment.Open("vm", VmKeys);
         var container = attachment.Open("container", ContainerKeys);
+        var qemu = attachment.Open("qemu", QemuKeys);
         return new AttachmentDto(
             vdevs is null ? [] : ItemTexts(vdevs, attachment.ChildPath("vdevs")),
             vdevs is not null,
@@ -216,7 +218,15 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
                 vm.Path) { GuestIommu = vm.Text("guestIommu") },
             container is null ? null : new ContainerDto(container.Boolean("cdi"), attachment.KeyLocation("container"), container.Path),
             attachment.Location,
-            path);
+            path)
+        {
+            Qemu = qemu is null ? null : new QemuDto(
+                qemu.Text("name", required: true, hint: "add 'name: <VM name>'; it names the arguments file and the VM in it"),
+                qemu.Text("argumentsFile"),
+                qemu.Boolean("iommu"),
+                attachment.KeyLocation("qemu"),
+                qemu.Path),
+        };
     }
 
     private static ImmutableArray<(SpecNode Node, string Path)> Items(MappingReader parent, string key) =>

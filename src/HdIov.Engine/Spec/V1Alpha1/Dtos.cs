@@ -77,7 +77,10 @@ internal sealed record AttachmentDto(
     VmDto? Vm,
     ContainerDto? Container,
     SourceLocation Location,
-    string Path);
+    string Path)
+{
+    public QemuDto? Qemu { get; init; }
+}
 
 internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Located<bool>? Live, SourceLocation KeyLocation, string Path)
 {
@@ -85,6 +88,8 @@ internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Locate
 }
 
 internal sealed record ContainerDto(Located<bool>? Cdi, SourceLocation KeyLocation, string Path);
+
+internal sealed record QemuDto(Located<string>? Name, Located<string>? ArgumentsFile, Located<bool>? Iommu, SourceLocation KeyLocation, string Path);
 
 /// <summary>One entry of a mapping whose keys are data (vdev types, BIOS settings and attributes).</summary>
 internal sealed record EntryDto<T>(Located<string> Key, Located<T> Value);
