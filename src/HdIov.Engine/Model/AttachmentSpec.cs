@@ -8,7 +8,14 @@ public sealed record AttachmentSpec(
     ImmutableArray<VdevName> Vdevs,
     VmTarget? Vm,
     ContainerTarget? Container,
-    SourceLocation? Location = null);
+    SourceLocation? Location = null)
+{
+    /// <summary>
+    /// The spec's <c>onHeld</c>: what a plan does when another VM, a process or containers hold a VDEV the attachment gives
+    /// to its target, or when the plan must re-create one the target VM holds.
+    /// </summary>
+    public HeldPolicy OnHeld { get; init; } = HeldPolicy.Refuse;
+}
 
 public sealed record VmTarget(string Name, string Uri, bool Live);
 

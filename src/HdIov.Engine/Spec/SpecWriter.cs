@@ -243,6 +243,11 @@ public static class SpecWriter
             {
                 yaml.Entry("container", flow: true, () => yaml.Entry("cdi", container.Cdi));
             }
+
+            if (attachment.OnHeld != HeldPolicy.Refuse)
+            {
+                yaml.Entry("onHeld", attachment.OnHeld.ToString().ToLowerInvariant());
+            }
         });
     }
 

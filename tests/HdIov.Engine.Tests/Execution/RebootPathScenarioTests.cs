@@ -118,8 +118,10 @@ public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFi
     {
         var loaded = SpecLoader.LoadFile(Path.Combine(RepositoryFiles.Root, "examples/spr-qat-e810/host.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        // The host's name seeds the VDEV UUIDs: one per test keeps the other tests' domains (one libvirtd) from holding these VDEVs.
         return loaded.Spec! with
         {
+            Name = vm,
             Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm } } : a)],
         };
     }

@@ -24,9 +24,12 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
         {
             var vdevs = ConvertVdevs(attachment);
             var target = ConvertTarget(attachment);
-            if (vdevs is { } names && target is { } chosen)
+            var onHeld = attachment.OnHeld is { } onHeldText
+                ? rules.Choice(onHeldText, [("refuse", HeldPolicy.Refuse), ("detach", HeldPolicy.Detach)], "onHeld policies")
+                : HeldPolicy.Refuse;
+            if (vdevs is { } names && target is { } chosen && onHeld is { } policy)
             {
-                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location));
+                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location) { OnHeld = policy });
             }
         }
 

@@ -21,7 +21,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership", "onHeld"];
     public static readonly string[] SelectorKeys = ["driver", "pciAddress", "vendor", "device", "parent"];
     public static readonly string[] VfsKeys = ["count", "driver"];
-    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container"];
+    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container", "onHeld"];
     public static readonly string[] VmKeys = ["name", "uri", "live"];
     public static readonly string[] ContainerKeys = ["cdi"];
 
@@ -216,7 +216,10 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
                 vm.Path),
             container is null ? null : new ContainerDto(container.Boolean("cdi"), attachment.KeyLocation("container"), container.Path),
             attachment.Location,
-            path);
+            path)
+        {
+            OnHeld = attachment.Text("onHeld"),
+        };
     }
 
     private static ImmutableArray<(SpecNode Node, string Path)> Items(MappingReader parent, string key) =>

@@ -77,7 +77,10 @@ internal sealed record AttachmentDto(
     VmDto? Vm,
     ContainerDto? Container,
     SourceLocation Location,
-    string Path);
+    string Path)
+{
+    public Located<string>? OnHeld { get; init; }
+}
 
 internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Located<bool>? Live, SourceLocation KeyLocation, string Path);
 
