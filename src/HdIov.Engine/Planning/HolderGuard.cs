@@ -187,7 +187,7 @@ internal static class HolderGuard
                         findings.Add(new Finding(
                             true,
                             $"{declared.Owner} gives {label} to {target}, but {domain.Describe()} holds it",
-                            $"set onHeld: detach on the attachment so the plan takes it from {domain.Domain} first ({(domain.Running ? "hot-unplugged from the running guest" : "removed from its definition")}), "
+                            $"set onHeld: detach on the attachment so the plan takes it from {domain.Domain} first ({(domain.InLive ? "hot-unplugged from the running guest" : "removed from its definition")}), "
                                 + $"or detach it from {domain.Domain} yourself (virsh -c {domain.Uri} detach-device {domain.Domain} <hostdev.xml>{(domain.InLive ? " --live" : string.Empty)} --config)",
                             [],
                             declared.Location,

@@ -94,7 +94,7 @@ function Invoke-BootServiceAfterReboot([string] $SpecDirectory) {
         $process = [System.Diagnostics.Process]::Start($start)
         $output = $process.StandardOutput.ReadToEndAsync()
         $errors = $process.StandardError.ReadToEndAsync()
-        Assert-Lab ($process.WaitForExit(180000)) 'the unit command did not finish within 180 s'
+        Assert-Lab ($process.WaitForExit(300000)) 'the unit command did not finish within 300 s'
         Write-LabLog "unit command exited with $($process.ExitCode): $($output.Result.Trim()) $($errors.Result.Trim())"
         Assert-LabEqual 0 $process.ExitCode "the unit command's exit code (stderr: $($errors.Result.Trim()))"
 
