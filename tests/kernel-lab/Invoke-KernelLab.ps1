@@ -33,7 +33,7 @@ $checks = [System.Collections.Generic.List[object]]::new()
 $timeoutScale = if ($env:HDIOV_KERNEL_LAB_TIMEOUT_SCALE) { [double] $env:HDIOV_KERNEL_LAB_TIMEOUT_SCALE } else { 1.0 }
 $phases = @(
     [pscustomobject]@{ Name = 'boot1'; TimeoutSeconds = [int] (480 * $timeoutScale) }
-    [pscustomobject]@{ Name = 'boot2'; TimeoutSeconds = [int] (240 * $timeoutScale) }
+    [pscustomobject]@{ Name = 'boot2'; TimeoutSeconds = [int] (360 * $timeoutScale) }
 )
 
 function Write-LabStep([string] $Text) {

@@ -68,3 +68,32 @@ Describe 'Restart-HdIovSimulatedHost' -Tag Simulation {
         $failure.Exception.Message | Should -BeLike '*not a simulated host*'
     }
 }
+
+Describe 'Restart-HdIovSimulatedHost on a host whose firmware has VT-d off' -Tag Simulation {
+    BeforeAll {
+        $root = (New-HdIovSimulatedHost -Profile spr-qat-e810-vtd-off -Path (New-TestHostPath 'vtd-off')).Path
+        # The main example with its attachments, its BIOS set through the firmware-attributes class, which exposes only VT-d here.
+        $example = Get-Content -Raw (Join-Path (Get-RepoRoot) 'examples' 'spr-qat-e810' 'host.yaml')
+        $example = $example -replace 'source: redfish', 'source: firmware-attributes' -replace 'settings: \{[^}]*\}', 'settings: { vtd: enabled }'
+        $vtdSpec = New-TestHostPath 'vtd-off.yaml'
+        Set-Content -LiteralPath $vtdSpec -Value $example -NoNewline
+    }
+
+    It 'walks the main example through the reboot that turns VT-d on: plan, apply to the barrier, reboot, apply, converged' {
+        $plan = Get-HdIovPlan -Path $vtdSpec -HostRoot $root -WarningAction SilentlyContinue
+        @($plan.Steps | Where-Object { $_.Operation.GetType().Name -eq 'SetFirmwareAttribute' }).Operation.To | Should -Be 'Enabled'
+        @($plan.Steps | Where-Object { $_.Operation.GetType().Name -in 'CreateMdev', 'AttachVdevToVm', 'SetVfCount' }) | Should -BeNullOrEmpty
+        @($plan.Warnings | Where-Object { $_.Code -eq 'HDIOV2005' -and $_.Message -like 'attaching VDEV*the reboot that turns on VT-d and scalable mode*' }).Count | Should -Be 4
+
+        Set-HdIovHostState -Path $vtdSpec -HostRoot $root -Force -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Test-HdIovHostState -Path $vtdSpec -HostRoot $root -WarningAction SilentlyContinue | Should -BeExactly $false
+
+        Restart-HdIovSimulatedHost -HostRoot $root -Confirm:$false
+        (Get-HdIovHost -HostRoot $root).CommandLine | Should -BeLike '*intel_iommu=on,sm_on*'
+        Set-HdIovHostState -Path $vtdSpec -HostRoot $root -Force -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+
+        Test-HdIovHostState -Path $vtdSpec -HostRoot $root | Should -BeExactly $true
+        (Get-HdIovPlan -Path $vtdSpec -HostRoot $root).Steps.Count | Should -Be 0
+        @((Get-HdIovVirtualDevice -HostRoot $root) | Where-Object VdevName -eq 'qat/0/asym/0').Holders.Domain | Should -Be 'vm01'
+    }
+}

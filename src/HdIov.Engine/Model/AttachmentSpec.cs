@@ -15,6 +15,12 @@ public sealed record AttachmentSpec(
 {
     /// <summary>A QEMU VM that is not a libvirt domain: the engine writes its arguments to an include file.</summary>
     public QemuTarget? Qemu { get; init; }
+
+    /// <summary>
+    /// The spec's <c>onHeld</c>: what a plan does when another VM, a process or containers hold a VDEV the attachment gives
+    /// to its target, or when the plan must re-create one the target VM holds.
+    /// </summary>
+    public HeldPolicy OnHeld { get; init; } = HeldPolicy.Refuse;
 }
 
 public sealed record VmTarget(string Name, string Uri, bool Live)

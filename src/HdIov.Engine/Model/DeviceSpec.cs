@@ -29,7 +29,10 @@ public enum OwnershipPolicy
     Prune,
 }
 
-/// <summary>What a plan does with a device of the entry that a VM, a process or containers hold when it must remove, reset, re-create or rebind it.</summary>
+/// <summary>
+/// What a plan does with a device that a VM, a process or containers hold when it must remove, reset, re-create or
+/// rebind it (a device entry's <c>onHeld</c>), or give it to another target (an attachment's <c>onHeld</c>).
+/// </summary>
 public enum HeldPolicy
 {
     /// <summary>Refuse the plan, naming each holder (the default).</summary>

@@ -257,6 +257,11 @@ public static class SpecWriter
                     yaml.Entry("iommu", qemu.Iommu);
                 });
             }
+
+            if (attachment.OnHeld != HeldPolicy.Refuse)
+            {
+                yaml.Entry("onHeld", attachment.OnHeld.ToString().ToLowerInvariant());
+            }
         });
     }
 

@@ -30,7 +30,7 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
 
     public override string Token => Type;
 
-    public override IReadOnlyList<string> InputKeys { get; } = ["vdevs", "vm", "container"];
+    public override IReadOnlyList<string> InputKeys { get; } = ["vdevs", "vm", "container", "onHeld"];
 
     public override IReadOnlySet<string> ReplaceKeys { get; } = new HashSet<string>(StringComparer.Ordinal) { "container" };
 
@@ -89,6 +89,11 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
         if (vm is not null && Outputs.TextOf(vm, "uri") is { } uri && !IsUri(uri))
         {
             failures.Add(("vm.uri", $"HDIOV1006: '{uri}' is not a libvirt connection URI. Fix: write a URI such as \"{DefaultVmUri}\" (printable ASCII, no spaces), or remove 'uri' to use that default"));
+        }
+
+        if (inputs.Get("onHeld") is { } onHeld && OnHeldOf(onHeld) is null)
+        {
+            failures.Add(("onHeld", $"HDIOV1006: {onHeld} is not an onHeld policy. Fix: use refuse (the default) or detach"));
         }
 
         return new CheckOutcome(news, failures);
@@ -256,17 +261,28 @@ internal sealed class AttachmentResource(EngineLog log) : ResourceHandler
     private static HostSpec SpecOf(HostContext host, PropertyMap inputs)
     {
         var names = VdevsOf(inputs).Select(n => VdevName.TryParse(n, out var parsed) ? parsed : throw ProviderErrors.InvalidArgument($"'{n}' is not a VDEV name"));
+        var onHeld = OnHeldOf(inputs.Get("onHeld")) ?? throw ProviderErrors.InvalidArgument("onHeld is refuse or detach");
         if (TargetOf(inputs.Get("vm")) is { } target)
         {
             var vm = Outputs.MapOf(inputs, "vm")!;
             var live = vm.Get("live")?.Reveal() is not BoolValue { Value: false };
             var guestIommu = vm.Get("guestIommu") is { } value ? GuestIommuOf(value) ?? GuestIommuPolicy.Report : GuestIommuPolicy.Report;
-            return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], new VmTarget(target.Name, target.Uri, live) { GuestIommu = guestIommu }, null)]);
+            return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], new VmTarget(target.Name, target.Uri, live) { GuestIommu = guestIommu }, null) { OnHeld = onHeld }]);
         }
 
         var cdi = Outputs.MapOf(inputs, "container")?.Get("cdi")?.Reveal() is not BoolValue { Value: false };
-        return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], null, new ContainerTarget(cdi))]);
+        return new HostSpec(host.HostName, PlatformSpec.Empty, [], [new AttachmentSpec([.. names], null, new ContainerTarget(cdi)) { OnHeld = onHeld }]);
     }
+
+    /// <summary>The attachment's <c>onHeld</c> input: refuse when absent, null when it is not a policy.</summary>
+    private static HeldPolicy? OnHeldOf(PropertyValue? value) => value?.Reveal() switch
+    {
+        null => HeldPolicy.Refuse,
+        var revealed when revealed.Equals(PropertyValue.Null) => HeldPolicy.Refuse,
+        StringValue { Value: "refuse" } => HeldPolicy.Refuse,
+        StringValue { Value: "detach" } => HeldPolicy.Detach,
+        _ => null,
+    };
 
     /// <summary>
     /// CDI device names (container attachments), the VDEVs' UUIDs and IOMMU groups, and what waits for a VM restart:

@@ -114,10 +114,11 @@ internal static class SpecInputs
     public static PropertyMap Attachment(AttachmentSpec attachment)
     {
         var vdevs = ("vdevs", Outputs.Texts(attachment.Vdevs.Select(v => v.ToString())));
+        (string, PropertyValue)[] onHeld = attachment.OnHeld == HeldPolicy.Refuse ? [] : [("onHeld", PropertyValue.From(attachment.OnHeld.ToString().ToLowerInvariant()))];
         return attachment.Vm is { } vm
             ? Map([vdevs, ("vm", Outputs.Object([("name", PropertyValue.From(vm.Name)), ("uri", PropertyValue.From(vm.Uri)), ("live", PropertyValue.From(vm.Live)),
-                .. vm.GuestIommu == GuestIommuPolicy.Add ? [("guestIommu", PropertyValue.From("add"))] : Array.Empty<(string, PropertyValue)>()]))])
-            : Map([vdevs, ("container", Outputs.Object(("cdi", PropertyValue.From(attachment.Container?.Cdi ?? true))))]);
+                .. vm.GuestIommu == GuestIommuPolicy.Add ? [("guestIommu", PropertyValue.From("add"))] : Array.Empty<(string, PropertyValue)>()])), .. onHeld])
+            : Map([vdevs, ("container", Outputs.Object(("cdi", PropertyValue.From(attachment.Container?.Cdi ?? true)))), .. onHeld]);
     }
 
     /// <summary>The document's page-size words; the engine knows only these two pool sizes.</summary>

@@ -18,6 +18,7 @@ internal static class PackageSchema
     [
         ("SplitMode", "How a PF is split.", [("siov", "Siov"), ("sriov", "Sriov"), ("none", "None")]),
         ("Ownership", "What the engine may do with devices it did not create.", [("keep", "Keep"), ("adopt", "Adopt"), ("prune", "Prune")]),
+        ("HeldPolicy", "What a plan does with a device that another VM, a process or containers hold.", [("refuse", "Refuse"), ("detach", "Detach")]),
         ("BiosSource", "Where BIOS settings are applied.", [("redfish", "Redfish"), ("firmware-attributes", "FirmwareAttributes"), ("none", "None")]),
         ("IommuMode", "The IOMMU mode the kernel boots with.", [("scalable", "Scalable"), ("legacy", "Legacy"), ("off", "Off")]),
         ("HugepageSize", "A hugepage size.", [("2Mi", "Size2Mi"), ("1Gi", "Size1Gi")]),
@@ -120,6 +121,7 @@ internal static class PackageSchema
             ["vdevs"] = Array("string", "The VDEVs by name, e.g. qat/0/asym/0 (a DeviceSplit's name, PF ordinal, type, ordinal)."),
             ["vm"] = Ref("VmTarget", "Attach to this libvirt domain as mdev hostdevs. Another domain or URI, or changing between vm and container, re-creates the attachment."),
             ["container"] = Ref("ContainerTarget", "Publish the VDEVs as CDI devices for container runtimes.", replace: true),
+            ["onHeld"] = Enum("HeldPolicy", "When another VM, a process or containers hold a VDEV this attachment gives to its target (it moves from another VM, or a hostdev added by hand is in the way): refuse (default; the update fails naming each holder) or detach (take it from the other VMs first, hot-unplugging it from a running guest; a process still refuses)."),
         },
         required: ["vdevs"],
         outputs: new JsonObject

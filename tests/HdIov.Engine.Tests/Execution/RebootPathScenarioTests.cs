@@ -102,6 +102,62 @@ public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFi
         Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void HostWhoseFirmwareAttributesExposeOnlyVtd_Disabled_PlansTheSwitchAndArguments_DefersTheRest_ThenConvergesAfterTheReboot()
+    {
+        using var sim = TemporarySimulatedHost.Create("spr-qat-e810-vtd-off");
+        var spec = MainExample(libvirtd.DefineDomain("vm01-" + Guid.NewGuid().ToString("N")[..6]));
+        spec = spec with
+        {
+            Platform = spec.Platform with { Bios = new BiosSpec(BiosSource.FirmwareAttributes, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("vtd", "enabled")]), ImmutableSortedDictionary<string, string>.Empty) },
+        };
+        using var machines = Map(sim);
+
+        var plan = Plan(sim, spec, machines);
+
+        Assert.Equal(new SetFirmwareAttribute("hdiov-sim-bios", "VTdSupport", "Disabled", "Enabled"), Assert.Single(plan.Steps, s => s.Operation is SetFirmwareAttribute).Operation);
+        var arguments = (SetBootArguments)Assert.Single(plan.Steps, s => s.Operation is SetBootArguments).Operation;
+        Assert.Contains("intel_iommu=on,sm_on", arguments.After, StringComparison.Ordinal);
+        Assert.Contains("iommu=pt", arguments.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Steps, s => s.Operation is CreateMdev or AttachVdevToVm or WriteCdiSpec or SetVfCount or BindVfDriver);
+        var waiting = plan.Warnings.Where(w => w.Code == "HDIOV2005").ToList();
+        Assert.Contains(waiting, w => w.KeyPath == "spec.devices[0]" && w.Message.Contains("reboot", StringComparison.Ordinal));
+        Assert.Contains(waiting, w => w.KeyPath == "spec.devices[1]" && w.Message.Contains("reboot", StringComparison.Ordinal));
+        Assert.Contains(waiting, w => w.Message.Contains("vfio-pci", StringComparison.Ordinal) && w.Message.Contains("the reboot that turns on VT-d", StringComparison.Ordinal));
+        var attachments = waiting.Where(w => w.Message.StartsWith("attaching VDEV", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, attachments.Count);
+        Assert.All(attachments, w => Assert.Contains("waits for the reboot that turns on VT-d and scalable mode", w.Message, StringComparison.Ordinal));
+        Assert.NotEmpty(plan.PendingReboot);
+
+        var first = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan);
+
+        Assert.Empty(first.Deferred);
+        Assert.Equal("1", sim.Host.ReadText("/sys/class/firmware-attributes/hdiov-sim-bios/attributes/pending_reboot").Trim());
+        Assert.Empty(sim.Host.ListDirectory("/sys/class/iommu"));
+        var atBarrier = Plan(sim, spec, machines);
+        Assert.DoesNotContain(atBarrier.Steps, s => s.Operation is SetFirmwareAttribute or SetBootArguments or CreateMdev);
+
+        sim.Host.Reboot();
+
+        Assert.NotEmpty(sim.Host.ListDirectory("/sys/kernel/iommu_groups"));
+        Assert.Contains("intel_iommu=on,sm_on", sim.Host.ReadText("/proc/cmdline"), StringComparison.Ordinal);
+        var second = Plan(sim, spec, machines);
+        Assert.DoesNotContain(second.Warnings, w => w.Code == "HDIOV2005");
+        Assert.DoesNotContain(second.Steps, s => s.Operation is SetFirmwareAttribute or SetBootArguments);
+        Assert.Equal(2, second.Steps.Count(s => s.Operation is AttachVdevToVm));
+        var result = new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(second);
+
+        Assert.True(result.Converged);
+        Assert.Empty(Plan(sim, spec, machines).Steps);
+        var state = new HostObserver(sim.Host).Observe();
+        Assert.Equal(7 * 12 + 16, state.Ledger.Entries.Count(e => e.Kind == LedgerEntryKind.Mdev));
+        Assert.Equal(16, state.Functions.Count(f => f.PhysicalFunction?.ToString() == "0000:f7:00.0" && f.Driver == "vfio-pci"));
+        var vm = spec.Attachments.Single(a => a.Vm is not null).Vm!.Name;
+        var asym = state.Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == "qat/0/asym/0").Uuid!.Value;
+        Assert.Contains(asym.ToString("D"), libvirtd.DumpXml(vm), StringComparison.Ordinal);
+        Assert.Equal(["nic/0/ice-vdcm/1", "qat/1/dc/0"], CdiSpecDocument.Parse(state.Platform.CdiSpec).Select(d => d.VdevName).Order(StringComparer.Ordinal));
+    }
+
     private const string VtdAttribute = "/sys/class/firmware-attributes/hdiov-sim-bios/attributes/VTdSupport/current_value";
 
     private static void BootWith(TemporarySimulatedHost sim, string arguments)
@@ -118,8 +174,10 @@ public sealed class RebootPathScenarioTests(PrivateLibvirtd libvirtd) : IClassFi
     {
         var loaded = SpecLoader.LoadFile(Path.Combine(RepositoryFiles.Root, "examples/spr-qat-e810/host.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        // The host's name seeds the VDEV UUIDs: one per test keeps the other tests' domains (one libvirtd) from holding these VDEVs.
         return loaded.Spec! with
         {
+            Name = vm,
             Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm } } : a)],
         };
     }

@@ -114,8 +114,10 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
 
         var loaded = SpecLoader.LoadFile(Path.Combine(directory.FullName, "examples/mtty-lab/host.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        // The host's name seeds the VDEV UUIDs: one per test keeps the other tests' domains (one libvirtd) from holding these VDEVs.
         return loaded.Spec! with
         {
+            Name = vm,
             Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm } } : a)],
         };
     }

@@ -29,6 +29,27 @@ public sealed class FirmwareKernelModelTests
     }
 
     [Fact]
+    public void VtdOffProfile_ExposesOnlyTheVtdSwitch_AndBootsWithoutRemappingUnitsUntilItIsEnabled()
+    {
+        using var sim = new SimulatedHostScope("spr-qat-e810-vtd-off");
+        const string Attributes = "/sys/class/firmware-attributes/hdiov-sim-bios/attributes";
+
+        Assert.Equal(["VTdSupport", "pending_reboot"], sim.Host.ListDirectory(Attributes).Order(StringComparer.Ordinal));
+        Assert.Equal("Disabled", sim.Read($"{Attributes}/VTdSupport/current_value"));
+        Assert.False(sim.Host.Exists("/sys/firmware/acpi/tables/DMAR"));
+        Assert.Empty(sim.Host.ListDirectory("/sys/class/iommu"));
+        Assert.Empty(sim.Host.ListDirectory("/sys/kernel/iommu_groups"));
+        Assert.DoesNotContain("intel_iommu", sim.Read("/proc/cmdline"), StringComparison.Ordinal);
+
+        sim.Host.WriteAttribute($"{Attributes}/VTdSupport/current_value", "Enabled");
+        Assert.Empty(sim.Host.ListDirectory("/sys/class/iommu"));
+        sim.Host.Reboot();
+
+        Assert.True(sim.Host.Exists("/sys/firmware/acpi/tables/DMAR"));
+        Assert.NotEmpty(sim.Host.ListDirectory("/sys/kernel/iommu_groups"));
+    }
+
+    [Fact]
     public void BiosSetting_ValueNotInPossibleValues_FailsWithEinval_WritingBackTheBootedValueClearsPending()
     {
         using var sim = new SimulatedHostScope("spr-qat-e810");

@@ -12,7 +12,7 @@ public sealed class SimulatedHostTests
     [Fact]
     public void Profiles_ContainTheRequiredOnes_AndUnknownNameListsValidNames()
     {
-        Assert.Equal(["icx-sriov", "mtty-lab", "spr-e810-x14", "spr-pasid-off", "spr-qat-e810", "spr-qat-e810-rhel9", "spr-qat-e810-systemd-boot"], SimulatedHostProfiles.All.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["icx-sriov", "mtty-lab", "spr-e810-x14", "spr-pasid-off", "spr-qat-e810", "spr-qat-e810-rhel9", "spr-qat-e810-systemd-boot", "spr-qat-e810-vtd-off"], SimulatedHostProfiles.All.Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var error = Assert.Throws<ArgumentException>(() => SimulatedHostProfiles.Get("spr"));
 

@@ -34,7 +34,7 @@ internal static class SpecComparison
             d.Vfs,
             d.Ownership,
         }).ToArray(),
-        Attachments = spec.Attachments.Select(a => new { Vdevs = a.Vdevs.Select(v => v.ToString()).ToArray(), a.Vm, a.Container, a.Qemu }).ToArray(),
+        Attachments = spec.Attachments.Select(a => new { Vdevs = a.Vdevs.Select(v => v.ToString()).ToArray(), a.Vm, a.Container, a.Qemu, a.OnHeld }).ToArray(),
     });
 
     public static void AssertEquivalent(HostSpec expected, HostSpec actual) => Assert.Equal(Canonical(expected), Canonical(actual));

@@ -98,9 +98,10 @@ internal static class SpecGenerators
             var take = Math.Min(candidates.Count, 1 + (Math.Abs(choice % 3)));
             var vdevs = candidates.Take(take).ToImmutableArray();
             candidates.RemoveRange(0, take);
-            result.Add((choice & 4) == 0
+            var attachment = (choice & 4) == 0
                 ? new AttachmentSpec(vdevs, new VmTarget($"vm{choice & 0xff}", (choice & 8) == 0 ? "qemu:///system" : "qemu+ssh://root@h/system?x=1", (choice & 16) == 0) { GuestIommu = (choice & 32) == 0 ? GuestIommuPolicy.Report : GuestIommuPolicy.Add }, null)
-                : new AttachmentSpec(vdevs, null, new ContainerTarget((choice & 8) == 0)));
+                : new AttachmentSpec(vdevs, null, new ContainerTarget((choice & 8) == 0));
+            result.Add(attachment with { OnHeld = (choice & 64) == 0 ? HeldPolicy.Refuse : HeldPolicy.Detach });
         }
 
         return result.ToImmutable();

@@ -119,6 +119,28 @@ public sealed class SpecLoaderAttachmentTests
     }
 
     [Fact]
+    public void LoadText_OnHeld_IsRefuseUnlessTheAttachmentSaysDetach()
+    {
+        var spec = SpecAssert.Valid(Head + """
+                - { vdevs: [ qat/0/asym/0 ], vm: { name: vm01 }, onHeld: detach }
+                - { vdevs: [ qat/0/asym/1 ], vm: { name: vm02 }, onHeld: refuse }
+                - { vdevs: [ qat/0/dc/0 ], container: {} }
+            """);
+
+        Assert.Equal([HeldPolicy.Detach, HeldPolicy.Refuse, HeldPolicy.Refuse], spec.Attachments.Select(a => a.OnHeld).ToArray());
+        Assert.Contains("onHeld: detach", SpecWriter.Write(spec), StringComparison.Ordinal);
+        Assert.Equal(spec.Attachments.Select(a => a.OnHeld), SpecAssert.Valid(SpecWriter.Write(spec)).Attachments.Select(a => a.OnHeld));
+    }
+
+    [Fact]
+    public void LoadText_UnknownOnHeld_IsInvalidAtItsValue()
+    {
+        var diagnostic = SpecAssert.Single(Head + "    - { vdevs: [ qat/0/asym/0 ], vm: { name: vm01 }, onHeld: detatch }\n", DiagnosticCodes.InvalidValue, "spec.attachments[0].onHeld", 13, 62);
+
+        Assert.Contains("detach", diagnostic.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LoadText_MisspeltDeviceInReference_SuggestsTheEntry()
     {
         var diagnostic = SpecAssert.Single(Head + "    - { vdevs: [ qta/0/asym/0 ], vm: { name: vm01 } }\n", DiagnosticCodes.UnknownReference, "spec.attachments[0].vdevs[0]", 13, 18);

@@ -13,7 +13,7 @@ Initialize-LabResults $ResultPath
 Write-LabLog 'pwsh started'
 Import-Module $ModuleManifest
 Import-Module (Join-Path $PSScriptRoot 'LabHost.psm1')
-foreach ($scenario in 'Discovery', 'Converge', 'Errors', 'Vfio', 'Crash', 'Sriov', 'Bench', 'Differential', 'Persistence', 'Qemu') {
+foreach ($scenario in 'Discovery', 'Converge', 'Errors', 'Vfio', 'Crash', 'Sriov', 'Bench', 'Differential', 'Persistence', 'Qemu', 'BootService') {
     . (Join-Path $PSScriptRoot "$scenario.ps1")
 }
 # Under /root, on the overlay: the second boot finds the spec the first one converged.
@@ -41,6 +41,7 @@ Invoke-BenchScenario $specs.FullName
 Invoke-QemuScenario $specs.FullName
 # Last: it leaves persistent VDEVs for the second boot.
 Invoke-PersistenceBeforeReboot $specs.FullName
+Invoke-BootServiceBeforeReboot $specs.FullName
 Write-LabLog 'done'
 # Skips pwsh's own shutdown, which takes a minute in the TCG guest; every result is already on the share.
 [Environment]::Exit(0)

@@ -15,9 +15,11 @@ Write-LabLog 'pwsh started'
 Import-Module $ModuleManifest
 Import-Module (Join-Path $PSScriptRoot 'LabHost.psm1')
 . (Join-Path $PSScriptRoot 'Persistence.ps1')
+. (Join-Path $PSScriptRoot 'BootService.ps1')
 Write-LabLog 'module imported'
 
 Invoke-PersistenceAfterReboot '/root/kernel-lab-specs'
+Invoke-BootServiceAfterReboot '/root/kernel-lab-specs'
 Write-LabLog 'done'
 # Skips pwsh's own shutdown, which takes a minute in the TCG guest; every result is already on the share.
 [Environment]::Exit(0)

@@ -16,5 +16,5 @@ public sealed record DomainHolder(string Uri, string Domain, bool Running, bool 
 
     public override string Fix(string device) =>
         $"detach {device} from {Domain} (virsh -c {Uri} detach-device {Domain} <hostdev.xml>{(Running ? " --live" : string.Empty)} --config) or shut the VM down, "
-        + "or set onHeld: detach on the device entry so the plan detaches it first and re-attaches it after";
+        + "or set onHeld: detach on the device entry (or on the attachment that declares it for this VM) so the plan detaches it first and re-attaches it after";
 }

@@ -28,9 +28,12 @@ internal sealed class AttachmentConverter(ValueRules rules, IReadOnlyDictionary<
             var vdevs = ConvertVdevs(attachment);
             var target = ConvertTarget(attachment);
             var qemu = target is not null && attachment.Qemu is { } qemuDto ? ConvertQemu(qemuDto) : null;
-            if (vdevs is { } names && target is { } chosen && (attachment.Qemu is null || qemu is not null))
+            var onHeld = attachment.OnHeld is { } onHeldText
+                ? rules.Choice(onHeldText, [("refuse", HeldPolicy.Refuse), ("detach", HeldPolicy.Detach)], "onHeld policies")
+                : HeldPolicy.Refuse;
+            if (vdevs is { } names && target is { } chosen && (attachment.Qemu is null || qemu is not null) && onHeld is { } policy)
             {
-                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location) { Qemu = qemu });
+                result.Add(new AttachmentSpec(names, chosen.Vm, chosen.Container, attachment.Location) { Qemu = qemu, OnHeld = policy });
             }
         }
 

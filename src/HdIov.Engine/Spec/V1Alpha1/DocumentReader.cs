@@ -21,7 +21,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
     public static readonly string[] DeviceKeys = ["name", "select", "mode", "services", "vdevs", "vfs", "ownership", "onHeld"];
     public static readonly string[] SelectorKeys = ["driver", "pciAddress", "vendor", "device", "parent"];
     public static readonly string[] VfsKeys = ["count", "driver"];
-    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container", "qemu"];
+    public static readonly string[] AttachmentKeys = ["vdevs", "vm", "container", "qemu", "onHeld"];
     public static readonly string[] VmKeys = ["name", "uri", "live", "guestIommu"];
     public static readonly string[] ContainerKeys = ["cdi"];
     public static readonly string[] QemuKeys = ["name", "argumentsFile", "iommu"];
@@ -226,6 +226,7 @@ internal sealed class DocumentReader(DiagnosticBag diagnostics)
                 qemu.Boolean("iommu"),
                 attachment.KeyLocation("qemu"),
                 qemu.Path),
+            OnHeld = attachment.Text("onHeld"),
         };
     }
 

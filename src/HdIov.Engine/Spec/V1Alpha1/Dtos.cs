@@ -80,6 +80,8 @@ internal sealed record AttachmentDto(
     string Path)
 {
     public QemuDto? Qemu { get; init; }
+
+    public Located<string>? OnHeld { get; init; }
 }
 
 internal sealed record VmDto(Located<string>? Name, Located<string>? Uri, Located<bool>? Live, SourceLocation KeyLocation, string Path)
