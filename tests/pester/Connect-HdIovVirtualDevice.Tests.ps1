@@ -49,7 +49,7 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
             New-TestDomain $daemon 'lab-vm01-imp'
             $specCopy = Join-Path (New-TestHostPath 'imperative-spec') 'host.yaml'
             New-Item -ItemType Directory -Path (Split-Path $specCopy) | Out-Null
-            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-imp ' | Set-Content $specCopy
+            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-imp ' -replace '(?m)^  name: mtty-lab$', '  name: mtty-lab-imp' | Set-Content $specCopy
             Set-HdIovHostState -Path $specCopy -HostRoot $root -Confirm:$false | Out-Null
             $vdev = Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object VdevName -eq 'mtty/0/mtty-1/2'
             $result = $vdev | Connect-HdIovVirtualDevice -HostRoot $root -VmName lab-vm02 -Uri 'qemu:///system' -Confirm:$false
@@ -104,7 +104,7 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
             New-TestDomain $daemon 'run-vm'
             $specCopy = Join-Path (New-TestHostPath 'running-spec') 'host.yaml'
             New-Item -ItemType Directory -Path (Split-Path $specCopy) | Out-Null
-            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-run ' | Set-Content $specCopy
+            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-run ' -replace '(?m)^  name: mtty-lab$', '  name: mtty-lab-run' | Set-Content $specCopy
             Set-HdIovHostState -Path $specCopy -HostRoot $root -Confirm:$false | Out-Null
             $vdev = Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object VdevName -eq 'mtty/0/mtty-1/2'
             $started = & virsh -c $daemon.Uri start run-vm 2>&1
@@ -148,7 +148,7 @@ Describe 'Connect-HdIovVirtualDevice' -Tag Libvirt {
             New-TestDomain $daemon 'lab-vm01-cdi'
             $specCopy = Join-Path (New-TestHostPath 'cdi-spec') 'host.yaml'
             New-Item -ItemType Directory -Path (Split-Path $specCopy) | Out-Null
-            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-cdi ' | Set-Content $specCopy
+            (Get-Content -Raw $spec) -replace 'name: lab-vm01 ', 'name: lab-vm01-cdi ' -replace '(?m)^  name: mtty-lab$', '  name: mtty-lab-cdi' | Set-Content $specCopy
             Set-HdIovHostState -Path $specCopy -HostRoot $root -Confirm:$false | Out-Null
             $vdev = Get-HdIovVirtualDevice -HostRoot $root -Owned | Where-Object VdevName -eq 'mtty/0/mtty-2/1'
 

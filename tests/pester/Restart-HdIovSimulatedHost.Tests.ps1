@@ -94,6 +94,6 @@ Describe 'Restart-HdIovSimulatedHost on a host whose firmware has VT-d off' -Tag
 
         Test-HdIovHostState -Path $vtdSpec -HostRoot $root | Should -BeExactly $true
         (Get-HdIovPlan -Path $vtdSpec -HostRoot $root).Steps.Count | Should -Be 0
-        @((Get-HdIovVirtualDevice -HostRoot $root) | Where-Object VdevName -eq 'qat/0/asym/0').Holders.Domain | Should -Be 'vm01'
+        @((Get-HdIovVirtualDevice -HostRoot $root) | Where-Object VdevName -eq 'qat/0/asym/0').Holders | Should -BeLike 'VM vm01 at qemu:///system (*'
     }
 }
