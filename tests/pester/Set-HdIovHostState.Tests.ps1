@@ -330,7 +330,9 @@ spec:
 
     It 'refuses a domain that is not q35 with HDIOV2025 at vm.guestIommu, and changes nothing' {
         $pcSpec = Join-Path $TestDrive 'pc.yaml'
-        (Get-Content -Raw -LiteralPath $iommuSpec) -replace 'q35-vm', 'pc-vm' | Set-Content -LiteralPath $pcSpec
+        # Another VDEV than the one the first test gave q35-vm: moving that one would be refused first, as held.
+        (Get-Content -Raw -LiteralPath $iommuSpec) -replace 'q35-vm', 'pc-vm' -replace 'mtty-1: 1', 'mtty-1: 2' -replace 'mtty-1/0', 'mtty-1/1' |
+            Set-Content -LiteralPath $pcSpec
         $before = Get-TestDomainXml $daemon 'pc-vm'
         $errors = $null
         $terminating = $null
