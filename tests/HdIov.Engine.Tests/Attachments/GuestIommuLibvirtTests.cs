@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Diagnostics;
 using HdIov.Engine.Discovery;
@@ -7,6 +6,7 @@ using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Session;
 using HdIov.Engine.Tests.Testing;
+using static HdIov.Engine.Tests.Testing.Programs;
 
 namespace HdIov.Engine.Tests.Attachments;
 
@@ -317,21 +317,5 @@ public sealed class GuestIommuLibvirtTests
         File.WriteAllText(file, xml);
         var result = Run(validate, file, "domain");
         Assert.True(result.ExitCode == 0, result.Output);
-    }
-
-    private static string Virsh(string uri, params string[] arguments)
-    {
-        var result = Run("virsh", ["-c", uri, .. arguments]);
-        Assert.True(result.ExitCode == 0, $"virsh {string.Join(' ', arguments)} failed: {result.Output}");
-        return result.Output;
-    }
-
-    private static (int ExitCode, string Output) Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HdIov.Engine.Attachments;
 using HdIov.Engine.Attachments.Holders;
 using HdIov.Engine.Discovery;
@@ -6,6 +5,7 @@ using HdIov.Engine.Planning;
 using HdIov.Engine.Session;
 using HdIov.Engine.Simulation;
 using HdIov.Engine.Tests.Testing;
+using static HdIov.Engine.Tests.Testing.Programs;
 
 namespace HdIov.Engine.Tests.Simulation;
 
@@ -178,21 +178,5 @@ public sealed class SimulatedLibvirtdTests
         var validate = Run("virt-xml-validate", file, "domain");
 
         Assert.True(validate.ExitCode == 0, validate.Output);
-    }
-
-    private static string Virsh(string uri, params string[] arguments)
-    {
-        var result = Run("virsh", ["-c", uri, .. arguments]);
-        Assert.True(result.ExitCode == 0, $"virsh {string.Join(' ', arguments)} failed: {result.Output}");
-        return result.Output;
-    }
-
-    private static (int ExitCode, string Output) Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
     }
 }
