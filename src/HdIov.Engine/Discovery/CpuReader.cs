@@ -8,37 +8,42 @@ internal static class CpuReader
     public static CpuInfo Read(SysfsReader sysfs)
     {
         var host = sysfs.Host;
-        return CpuIdentification.Decode(host.CpuId, CountSockets(sysfs.TryReadText(KernelPaths.CpuInfo)), CountNodes(sysfs));
+        return CpuIdentification.Decode(host.CpuId, CountSockets(sysfs.TryReadBytes(KernelPaths.CpuInfo)), CountNodes(sysfs));
     }
 
-    internal static int CountSockets(string? cpuinfo)
+    /// <summary>
+    /// The distinct <c>physical id</c> values, or 1 when only <c>processor</c> lines are given. A two-socket host lists
+    /// hundreds of processors (hundreds of kilobytes), so the bytes are walked in place: only lines that start with
+    /// 'p' are looked at, and nothing is decoded.
+    /// </summary>
+    internal static int CountSockets(ReadOnlySpan<byte> cpuinfo)
     {
-        if (cpuinfo is null)
-        {
-            return 0;
-        }
-
-        // A two-socket host lists hundreds of processors: walk the text without splitting it into strings.
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        ReadOnlySpan<byte> lastId = default;
         var processors = 0;
-        foreach (var line in cpuinfo.AsSpan().EnumerateLines())
+        var rest = cpuinfo;
+        while (!rest.IsEmpty)
         {
-            var colon = line.IndexOf(':');
-            if (colon < 0)
+            var end = rest.IndexOf((byte)'\n');
+            var line = (end < 0 ? rest : rest[..end]).TrimStart(" \t"u8);
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.IsEmpty || line[0] != (byte)'p' || line.IndexOf((byte)':') is var colon && colon < 0)
             {
                 continue;
             }
 
-            var key = line[..colon].Trim();
-            if (key.SequenceEqual("physical id"))
+            var key = line[..colon].TrimEnd(" \t"u8);
+            if (key.SequenceEqual("physical id"u8))
             {
-                var id = line[(colon + 1)..].Trim();
-                if (!ids.GetAlternateLookup<ReadOnlySpan<char>>().Contains(id))
+                // Neighbouring processors mostly share a socket: only a new value becomes a string.
+                var id = line[(colon + 1)..].Trim(" \t\r"u8);
+                if (!id.SequenceEqual(lastId))
                 {
-                    ids.Add(id.ToString());
+                    ids.Add(System.Text.Encoding.ASCII.GetString(id));
+                    lastId = id;
                 }
             }
-            else if (key.SequenceEqual("processor"))
+            else if (key.SequenceEqual("processor"u8))
             {
                 processors++;
             }
