@@ -6,6 +6,7 @@ using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Tests.Testing;
 using static HdIov.Engine.Tests.Execution.ConvergeTests;
+using static HdIov.Engine.Tests.Testing.LibvirtConverge;
 
 namespace HdIov.Engine.Tests.Attachments;
 
@@ -18,7 +19,7 @@ public sealed class HeldDeviceLibvirtTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Shrink_RemovingAVdevADomainHolds_IsRefusedNamingTheDomainAndItsUri()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         Converge(sim, Specs.MttyLab(single: 4, dual: 0));
         var held = Uuid(sim, "serial/0/mtty-1/3");
         var vm = AttachByHand(held);
@@ -37,7 +38,7 @@ public sealed class HeldDeviceLibvirtTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Shrink_WithOnHeldDetach_DetachesFromTheDomainFirst_ThenRemoves()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         Converge(sim, Specs.MttyLab(single: 4, dual: 0));
         var held = Uuid(sim, "serial/0/mtty-1/3");
         var vm = AttachByHand(held);
@@ -63,7 +64,7 @@ public sealed class HeldDeviceLibvirtTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Observe_ListsTheDomainThatHoldsAVdev_WithoutASpecNamingIt()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         Converge(sim, Specs.MttyLab(single: 2, dual: 0));
         var held = Uuid(sim, "serial/0/mtty-1/1");
         var vm = AttachByHand(held);
@@ -96,17 +97,4 @@ public sealed class HeldDeviceLibvirtTests(PrivateLibvirtd libvirtd) : IClassFix
 
     private static Guid Uuid(TemporarySimulatedHost sim, string vdev) =>
         new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == vdev).Uuid!.Value;
-
-    private static Plan PlanFor(TemporarySimulatedHost sim, HostSpec spec)
-    {
-        using var machines = LibvirtVirtualMachines.For(sim.Host);
-        return Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
-    }
-
-    private TemporarySimulatedHost MappedHost()
-    {
-        var sim = TemporarySimulatedHost.Create("mtty-lab");
-        File.WriteAllText(Path.Combine(sim.Root, ".hdiov-sim", "libvirt.json"), $$"""{ "uris": { "qemu:///system": "{{libvirtd.Uri}}" } }""");
-        return sim;
-    }
 }

@@ -6,6 +6,7 @@ using HdIov.Engine.Planning;
 using HdIov.Engine.Spec;
 using HdIov.Engine.Tests.Spec;
 using HdIov.Engine.Tests.Testing;
+using static HdIov.Engine.Tests.Testing.LibvirtConverge;
 
 namespace HdIov.Engine.Tests.Execution;
 
@@ -26,7 +27,7 @@ public sealed class AttachmentOnHeldTests(PrivateLibvirtd libvirtd) : IClassFixt
     [Fact]
     public void VdevMovedToAnotherVm_IsRefusedNamingTheVmThatHoldsIt()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var first = libvirtd.DefineDomain("first-" + Suffix());
         var second = libvirtd.DefineDomain("second-" + Suffix());
         Assert.True(Apply(sim, Spec(first)).Converged);
@@ -48,7 +49,7 @@ public sealed class AttachmentOnHeldTests(PrivateLibvirtd libvirtd) : IClassFixt
     [Fact]
     public void VdevMovedToAnotherVm_UnderOnHeldDetach_LeavesTheFirstVmThenReachesTheSecond_AndConverges()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var first = libvirtd.DefineDomain("first-" + Suffix());
         var second = libvirtd.DefineDomain("second-" + Suffix());
         Assert.True(Apply(sim, Spec(first)).Converged);
@@ -80,7 +81,7 @@ public sealed class AttachmentOnHeldTests(PrivateLibvirtd libvirtd) : IClassFixt
     [Fact]
     public void HostdevAddedByHandToAnotherVm_IsNeverRemovedWithoutThePolicy_AndIsTakenUnderIt()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var uuid = Planner.Plan(Spec("any"), new HostObserver(sim.Host).Observe()).Steps
             .Select(s => s.Operation).OfType<CreateMdev>().Single(c => c.VdevName == Moved).Uuid;
         var other = libvirtd.DefineDomain("byhand-" + Suffix(), $"<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='{uuid:D}'/></source></hostdev>");
@@ -107,13 +108,6 @@ public sealed class AttachmentOnHeldTests(PrivateLibvirtd libvirtd) : IClassFixt
     private static Guid Uuid(TemporarySimulatedHost sim, string vdev) =>
         new HostObserver(sim.Host).Observe().Ledger.Entries.Single(e => e.Kind == LedgerEntryKind.Mdev && e.VdevName == vdev).Uuid!.Value;
 
-    private TemporarySimulatedHost MappedHost()
-    {
-        var sim = TemporarySimulatedHost.Create("mtty-lab");
-        File.WriteAllText(Path.Combine(sim.Root, ".hdiov-sim", "libvirt.json"), $$"""{ "uris": { "qemu:///system": "{{libvirtd.Uri}}" } }""");
-        return sim;
-    }
-
     private HostSpec Spec(string vm, HeldPolicy onHeld = HeldPolicy.Refuse)
     {
         var loaded = SpecLoader.LoadFile(Path.Combine(RepositoryFiles.Root, "examples/mtty-lab/host.yaml"));
@@ -123,18 +117,5 @@ public sealed class AttachmentOnHeldTests(PrivateLibvirtd libvirtd) : IClassFixt
             Name = _host,
             Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm }, OnHeld = onHeld } : a)],
         };
-    }
-
-    private static Plan PlanFor(TemporarySimulatedHost sim, HostSpec spec)
-    {
-        using var machines = LibvirtVirtualMachines.For(sim.Host);
-        return Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
-    }
-
-    private static ApplyResult Apply(TemporarySimulatedHost sim, HostSpec spec)
-    {
-        using var machines = LibvirtVirtualMachines.For(sim.Host);
-        var plan = Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
-        return new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan);
     }
 }

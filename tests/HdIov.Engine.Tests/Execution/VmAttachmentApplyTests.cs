@@ -5,7 +5,9 @@ using HdIov.Engine.Execution;
 using HdIov.Engine.Model;
 using HdIov.Engine.Planning;
 using HdIov.Engine.Spec;
+using HdIov.Engine.Tests.Spec;
 using HdIov.Engine.Tests.Testing;
+using static HdIov.Engine.Tests.Testing.LibvirtConverge;
 
 namespace HdIov.Engine.Tests.Execution;
 
@@ -23,7 +25,7 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Apply_SpecWithVmAttachment_AddsOurHostdevsKeepsTheForeignOneAndConverges()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var vm = libvirtd.DefineDomain("conv-" + Guid.NewGuid().ToString("N")[..8], ForeignHostdev);
         var spec = Spec(vm);
 
@@ -41,7 +43,7 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Apply_AttachmentDroppedFromSpec_DetachesOnlyOurHostdevs()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var vm = libvirtd.DefineDomain("drop-" + Guid.NewGuid().ToString("N")[..8], ForeignHostdev);
         var spec = Spec(vm);
         var attached = Apply(sim, spec).Completed.Select(s => s.Operation).OfType<AttachVdevToVm>().Select(a => a.Device.Uuid!.Value).ToList();
@@ -61,7 +63,7 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
     {
         var validate = LibvirtComponents.RequireProgram("virt-xml-validate", "libvirt-clients");
         LibvirtComponents.RequireProgram("xmllint", "libxml2-utils");
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var vm = libvirtd.DefineDomain("valid-" + Guid.NewGuid().ToString("N")[..8]);
         Apply(sim, Spec(vm));
 
@@ -76,7 +78,7 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
     [Fact]
     public void Apply_ConnectRequestThenSpecDeclaringIt_AdoptsTheAttachment()
     {
-        using var sim = MappedHost();
+        using var sim = libvirtd.MappedHost();
         var vm = libvirtd.DefineDomain("adopt-" + Guid.NewGuid().ToString("N")[..8]);
         var spec = Spec(vm);
         var vdevsOnly = spec with { Attachments = [] };
@@ -97,22 +99,9 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
         Assert.Empty(PlanFor(sim, spec).Steps);
     }
 
-    private TemporarySimulatedHost MappedHost()
-    {
-        var sim = TemporarySimulatedHost.Create("mtty-lab");
-        File.WriteAllText(Path.Combine(sim.Root, ".hdiov-sim", "libvirt.json"), $$"""{ "uris": { "qemu:///system": "{{libvirtd.Uri}}" } }""");
-        return sim;
-    }
-
     private static HostSpec Spec(string vm)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "HdIov.Iac.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var loaded = SpecLoader.LoadFile(Path.Combine(directory.FullName, "examples/mtty-lab/host.yaml"));
+        var loaded = SpecLoader.LoadFile(Path.Combine(RepositoryFiles.Root, "examples/mtty-lab/host.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
         // The host's name seeds the VDEV UUIDs: one per test keeps the other tests' domains (one libvirtd) from holding these VDEVs.
         return loaded.Spec! with
@@ -120,18 +109,5 @@ public sealed class VmAttachmentApplyTests(PrivateLibvirtd libvirtd) : IClassFix
             Name = vm,
             Attachments = [.. loaded.Spec!.Attachments.Select(a => a.Vm is { } target ? a with { Vm = target with { Name = vm } } : a)],
         };
-    }
-
-    private static Plan PlanFor(TemporarySimulatedHost sim, HostSpec spec)
-    {
-        using var machines = LibvirtVirtualMachines.For(sim.Host);
-        return Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
-    }
-
-    private static ApplyResult Apply(TemporarySimulatedHost sim, HostSpec spec)
-    {
-        using var machines = LibvirtVirtualMachines.For(sim.Host);
-        var plan = Planner.Plan(spec, DomainObserver.Observe(new HostObserver(sim.Host).Observe(), spec, machines));
-        return new Executor(sim.Host, new ApplyOptions { VirtualMachines = machines }).Apply(plan);
     }
 }

@@ -76,6 +76,14 @@ public sealed class PrivateLibvirtd : IDisposable
     public string Uri { get; }
 
     /// <summary>Defines a shut-off domain with the given extra devices (hostdev XML); returns its name.</summary>
+    /// <summary>A simulated <paramref name="profile"/> host whose <c>qemu:///system</c> is this daemon.</summary>
+    public TemporarySimulatedHost MappedHost(string profile = "mtty-lab")
+    {
+        var sim = TemporarySimulatedHost.Create(profile);
+        File.WriteAllText(Path.Combine(sim.Root, ".hdiov-sim", "libvirt.json"), $$"""{ "uris": { "qemu:///system": "{{Uri}}" } }""");
+        return sim;
+    }
+
     public string DefineDomain(string name, string devices = "", string machine = "pc")
     {
         var file = Path.Combine(_folder, name + ".xml");
