@@ -43,17 +43,13 @@ public static class QemuArgumentsFileReader
 
     private static string? ReadOne(IHost host, string path)
     {
-        if (!host.Exists(path))
-        {
-            return null;
-        }
-
         try
         {
-            return host.IsDirectory(path) ? string.Empty : host.ReadText(path);
+            return host.TryReadText(path);
         }
         catch (HostIoException)
         {
+            // A folder or an unreadable file stands where the file belongs.
             return string.Empty;
         }
     }

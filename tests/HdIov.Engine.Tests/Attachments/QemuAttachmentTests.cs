@@ -201,6 +201,20 @@ public sealed class QemuAttachmentTests
     }
 
     [Fact]
+    public void FolderWhereTheFileBelongs_IsRefusedAtPlan_AndLeftAsItIs()
+    {
+        using var sim = TemporarySimulatedHost.Create("mtty-lab");
+        sim.Host.WriteFile(DefaultFile + "/kept", "x");
+        using var session = new HostSession(sim.Host);
+        var spec = Spec(new QemuTarget("vm01", DefaultFile, Iommu: false), "serial/0/mtty-1/0") with { SourceFile = "/specs/host.yaml" };
+
+        var error = Assert.Throws<PlanRejectedException>(() => session.Converge(spec));
+
+        Assert.Equal(DiagnosticCodes.UnownedInTheWay, Assert.Single(error.Diagnostics).Code);
+        Assert.Equal("x", sim.Host.ReadText(DefaultFile + "/kept"));
+    }
+
+    [Fact]
     public void FileTheEngineDidNotWrite_IsNotOverwrittenAtApply_EvenByAPlanThatDidNotSeeIt()
     {
         using var sim = TemporarySimulatedHost.Create("mtty-lab");
